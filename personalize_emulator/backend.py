@@ -1,0 +1,95 @@
+"""State of one account and region, kept as moto keeps its backends (and reset with them)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from moto.core.base_backend import BackendDict, BaseBackend
+
+from . import arns
+from .errors import ResourceAlreadyExistsException, ResourceNotFoundException
+from .lifecycle import Jobs
+from .resources import Resource
+
+R = TypeVar("R", bound=Resource)
+
+URL_BASE = r"https?://personalize(?:-runtime|-events)?\.(.+)\.amazonaws\.com"
+_REMEMBERED_RECOMMENDATIONS = 100_000
+
+
+class PersonalizeBackend(BaseBackend):
+    """Resources, datasets, models and jobs of Amazon Personalize in one account and region."""
+
+    def __init__(self, region_name: str, account_id: str):
+        super().__init__(region_name, account_id)
+        self.lock = threading.RLock()
+        self.jobs = Jobs()
+        self.resources: dict[str, Resource] = {}
+        self._recommendations: OrderedDict[str, list[str]] = OrderedDict()
+
+    def reset(self) -> None:
+        self.jobs.stop()
+        super().reset()
+
+    # -- URLs, as moto's interceptor and server look them up -------------------------------------------
+    @property
+    def url_bases(self) -> list[str]:
+        return [URL_BASE]
+
+    @property
+    def urls(self) -> dict[str, Callable[..., Any]]:
+        return {URL_BASE + path: handler for path, handler in self.url_paths.items()}
+
+    @property
+    def url_paths(self) -> dict[str, Callable[..., Any]]:
+        return {"/$": serve_request, "/.*": serve_request}
+
+    # -- resources --------------------------------------------------------------------------------------
+    def arn(self, resource: str) -> str:
+        return arns.arn(self.region_name, self.account_id, resource)
+
+    def add(self, resource: R) -> R:
+        with self.lock:
+            if resource.arn in self.resources:
+                raise ResourceAlreadyExistsException.for_arn(resource.arn)
+            self.resources[resource.arn] = resource
+        return resource
+
+    def get(self, arn: str, cls: type[R]) -> R:
+        """The resource of type `cls` at `arn`, or `ResourceNotFoundException`."""
+        resource = self.resources.get(arn)
+        if not isinstance(resource, cls):
+            raise ResourceNotFoundException.for_arn(arn)
+        return resource
+
+    def all(self, cls: type[R], where: Callable[[R], bool] | None = None) -> list[R]:
+        with self.lock:
+            found = [r for r in self.resources.values() if isinstance(r, cls) and (where is None or where(r))]
+        return sorted(found, key=lambda r: r.creation, reverse=True)
+
+    def remove(self, arn: str) -> None:
+        with self.lock:
+            self.resources.pop(arn, None)
+
+    # -- recommendation lists, kept so PutEvents can imply impressions from a recommendationId ---------
+    def remember_recommendation(self, recommendation_id: str, item_ids: Iterable[str]) -> None:
+        with self.lock:
+            self._recommendations[recommendation_id] = list(item_ids)
+            while len(self._recommendations) > _REMEMBERED_RECOMMENDATIONS:
+                self._recommendations.popitem(last=False)
+
+    def recommendation(self, recommendation_id: str) -> list[str] | None:
+        return self._recommendations.get(recommendation_id)
+
+
+def serve_request(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    """The handler moto calls for every Personalize URL, in-process and in its server."""
+    from .protocol.dispatch import handle
+
+    return handle(request, personalize_backends)
+
+
+personalize_backends: BackendDict[PersonalizeBackend] = BackendDict(PersonalizeBackend, "personalize")

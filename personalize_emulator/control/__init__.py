@@ -1,0 +1,16 @@
+"""The control plane (`personalize`): one module per resource family, each registering its operations."""
+
+from . import (  # noqa: F401  (imported for their @operation registrations)
+    campaigns,
+    dataset_groups,
+    datasets,
+    event_trackers,
+    export_jobs,
+    filters,
+    import_jobs,
+    recipes,
+    schemas,
+    solution_versions,
+    solutions,
+    tags,
+)

@@ -1,0 +1,143 @@
+"""Solutions: a recipe and its configuration, bound to a dataset group."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InvalidInputException
+from ..lifecycle import ACTIVE, IN_FLIGHT, start_create
+from ..operations import operation
+from ..recipes import trainable
+from ..resources import Resource, project
+from .common import delete_unless_used, listing, require_active, tags_of
+from .dataset_groups import DatasetGroup
+from .recipes import recipe_entry
+
+# Recipes whose versions can be trained incrementally with trainingMode=UPDATE.
+UPDATABLE_RECIPES = {"aws-user-personalization", "aws-hrnn-coldstart"}
+
+
+@dataclass(eq=False)
+class Solution(Resource):
+    kind = "solution"
+    arn_member = "solutionArn"
+
+    dataset_group_arn: str = ""
+    recipe_arn: str = ""
+    event_type: str | None = None
+    solution_config: dict[str, Any] = field(default_factory=dict)
+    perform_hpo: bool = False
+    perform_auto_training: bool = True
+    perform_incremental_update: bool | None = None
+    latest_update: dict[str, Any] | None = None
+    versions: list[Any] = field(default_factory=list)
+
+    @property
+    def recipe_name(self) -> str:
+        return self.recipe_arn.rsplit("/", 1)[-1]
+
+    def details(self) -> dict[str, Any]:
+        versions = versions_of(self)
+        return {
+            "performHPO": self.perform_hpo,
+            "performAutoML": False,
+            "performAutoTraining": self.perform_auto_training,
+            "performIncrementalUpdate": self.perform_incremental_update,
+            "recipeArn": self.recipe_arn,
+            "datasetGroupArn": self.dataset_group_arn,
+            "eventType": self.event_type,
+            "solutionConfig": self.solution_config,
+            "latestSolutionVersion": project(versions[0].describe(), "SolutionVersionSummary") if versions else None,
+            "latestSolutionUpdate": self.latest_update,
+        }
+
+
+def versions_of(solution: Solution) -> list[Any]:
+    """The solution's versions, newest first."""
+    return sorted(solution.versions, key=lambda v: v.creation, reverse=True)
+
+
+@operation("CreateSolution")
+def create_solution(
+    backend, name, dataset_group_arn, recipe_arn=None, perform_hpo=None, perform_auto_ml=None,
+    perform_auto_training=None, perform_incremental_update=None, event_type=None, solution_config=None, tags=None,
+):
+    group = backend.get(dataset_group_arn, DatasetGroup)
+    require_active(group, "The dataset group")
+    if perform_auto_ml:
+        raise InvalidInputException("performAutoML is not supported by personalize_emulator; choose a recipeArn.")
+    if not recipe_arn:
+        raise InvalidInputException("recipeArn is required when performAutoML is false.")
+    entry = recipe_entry(recipe_arn)
+    if trainable(entry.name) is None:
+        raise InvalidInputException(
+            f"The recipe {entry.name} is not implemented by personalize_emulator yet; no stand-in results are given. "
+            "Trainable recipes are listed in the README."
+        )
+    if solution_config and "eventValueThreshold" in solution_config:
+        try:
+            float(solution_config["eventValueThreshold"])
+        except ValueError:
+            raise InvalidInputException("solutionConfig.eventValueThreshold must be a number, given as a string.") from None
+    solution = backend.add(
+        Solution(
+            arn=backend.arn(f"solution/{name}"),
+            name=name,
+            dataset_group_arn=group.arn,
+            recipe_arn=recipe_arn,
+            event_type=event_type,
+            solution_config=solution_config or {},
+            perform_hpo=bool(perform_hpo),
+            perform_auto_training=True if perform_auto_training is None else perform_auto_training,
+            perform_incremental_update=perform_incremental_update,
+            tags=tags_of(tags),
+        )
+    )
+    start_create(backend.jobs, backend.lock, solution)
+    return {"solutionArn": solution.arn}
+
+
+@operation("DescribeSolution")
+def describe_solution(backend, solution_arn):
+    return {"solution": backend.get(solution_arn, Solution).describe()}
+
+
+@operation("ListSolutions")
+def list_solutions(backend, dataset_group_arn=None, next_token=None, max_results=None):
+    found = backend.all(Solution, lambda s: dataset_group_arn in (None, s.dataset_group_arn))
+    return listing(found, "solutions", "SolutionSummary", next_token, max_results)
+
+
+@operation("UpdateSolution")
+def update_solution(backend, solution_arn, perform_auto_training=None, perform_incremental_update=None,
+                    solution_update_config=None):
+    solution = backend.get(solution_arn, Solution)
+    require_active(solution, "The solution")
+    with backend.lock:
+        if perform_auto_training is not None:
+            solution.perform_auto_training = perform_auto_training
+        if perform_incremental_update is not None:
+            solution.perform_incremental_update = perform_incremental_update
+        now = time.time()
+        solution.latest_update = {
+            "solutionUpdateConfig": solution_update_config or {},
+            "status": ACTIVE,
+            "performAutoTraining": solution.perform_auto_training,
+            "performIncrementalUpdate": solution.perform_incremental_update,
+            "creationDateTime": now,
+            "lastUpdatedDateTime": now,
+        }
+    return {"solutionArn": solution.arn}
+
+
+@operation("DeleteSolution")
+def delete_solution(backend, solution_arn):
+    from .campaigns import Campaign
+
+    solution = backend.get(solution_arn, Solution)
+    versions = {v.arn for v in solution.versions}
+    campaigns = backend.all(Campaign, lambda c: c.serves_any(versions))
+    training = [v for v in solution.versions if v.status in IN_FLIGHT]
+    delete_unless_used(backend, solution, campaigns + training, also_remove=versions)

@@ -1,0 +1,208 @@
+"""The filter expression language of Amazon Personalize, parsed into a tree and checked against the schemas.
+
+    EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")
+    INCLUDE ItemID WHERE Items.GENRE IN ($GENRES) AND Items.PRICE < 20 IF Users.AGE >= 18
+    EXCLUDE ItemID WHERE Items.ITEM_ID IN ("a", "b") | INCLUDE ItemID WHERE Items.GENRE = CurrentItem.GENRE
+
+An expression that does not parse, or that names a field the schemas lack, is refused with a message that
+says where (the character position) and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import InvalidInputException
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<string>"(?:[^"\\]|\\.)*")
+      | (?P<number>-?\d+(?:\.\d+)?)
+      | (?P<param>\$[A-Za-z0-9_]+)
+      | (?P<op><=|>=|=|<|>)
+      | (?P<punct>[(),|*])
+      | (?P<word>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)
+    )""",
+    re.VERBOSE,
+)
+TARGETS = {"ITEMID": "ItemID", "ACTIONID": "ActionID", "USERID": "UserID"}
+DATASETS = {"ITEMS": "ITEMS", "INTERACTIONS": "INTERACTIONS", "USERS": "USERS", "CURRENTITEM": "ITEMS",
+            "ACTIONS": "ACTIONS", "ACTIONINTERACTIONS": "ACTION_INTERACTIONS"}
+COMPARISONS = {"=", "<", ">", "<=", ">="}
+
+
+@dataclass(frozen=True)
+class Value:
+    kind: str  # "string", "number", "param", "current" (CurrentItem.FIELD) or "any" (*)
+    text: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    dataset: str  # as written: Items, Interactions, Users, ...
+    field: str
+    op: str  # IN, NOT IN, =, <, >, <=, >=
+    values: tuple[Value, ...]
+
+
+@dataclass
+class Statement:
+    action: str  # EXCLUDE or INCLUDE
+    target: str  # ItemID, ActionID or UserID
+    where: list[tuple[str, Condition]] = field(default_factory=list)  # (connective, condition); first is "AND"
+    when: list[tuple[str, Condition]] = field(default_factory=list)  # the IF clause
+
+    def conditions(self) -> list[Condition]:
+        return [c for _, c in self.where + self.when]
+
+
+@dataclass
+class FilterExpression:
+    statements: list[Statement]
+
+    @property
+    def parameters(self) -> set[str]:
+        """The `$PARAM` placeholders, bound from `filterValues` at request time (names without the `$`)."""
+        return {v.text[1:] for s in self.statements for c in s.conditions() for v in c.values if v.kind == "param"}
+
+
+class _Tokens:
+    def __init__(self, text: str):
+        self.text = text
+        self.items: list[tuple[str, str, int]] = []
+        position = 0
+        while position < len(text):
+            if not text[position:].strip():
+                break
+            match = _TOKEN.match(text, position)
+            if not match:
+                _fail(text, position, "an unexpected character")
+            kind = match.lastgroup
+            self.items.append((kind, match.group(kind), match.start(kind)))
+            position = match.end()
+        self.index = 0
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.items[self.index] if self.index < len(self.items) else None
+
+    def next(self, expected: str) -> tuple[str, str, int]:
+        token = self.peek()
+        if token is None:
+            _fail(self.text, len(self.text), f"{expected}, but the expression ended")
+        self.index += 1
+        return token
+
+    def word(self, *choices: str) -> str:
+        kind, value, at = self.next(" or ".join(choices))
+        if kind != "word" or value.upper() not in choices:
+            _fail(self.text, at, f"{' or '.join(choices)}, found {value!r}")
+        return value.upper()
+
+    def at_word(self, *choices: str) -> bool:
+        token = self.peek()
+        return token is not None and token[0] == "word" and token[1].upper() in choices
+
+
+def _fail(text: str, at: int, what: str) -> None:
+    raise InvalidInputException(f"Invalid filter expression at character {at + 1}: expected {what}. Expression: {text}")
+
+
+def parse(text: str) -> FilterExpression:
+    """Parse a filter expression, or raise `InvalidInputException` saying where it goes wrong."""
+    tokens = _Tokens(text)
+    statements = [_statement(tokens)]
+    while tokens.peek() is not None:
+        kind, value, at = tokens.next("|")
+        if value != "|":
+            _fail(text, at, f"'|', AND, OR or IF, found {value!r}")
+        statements.append(_statement(tokens))
+    return FilterExpression(statements)
+
+
+def _statement(tokens: _Tokens) -> Statement:
+    action = tokens.word("EXCLUDE", "INCLUDE")
+    kind, value, at = tokens.next("ItemID, ActionID or UserID")
+    if value.upper() not in TARGETS:
+        _fail(tokens.text, at, f"ItemID, ActionID or UserID, found {value!r}")
+    statement = Statement(action, TARGETS[value.upper()])
+    tokens.word("WHERE")
+    statement.where = _conditions(tokens)
+    if tokens.at_word("IF"):
+        tokens.next("IF")
+        statement.when = _conditions(tokens)
+    return statement
+
+
+def _conditions(tokens: _Tokens) -> list[tuple[str, Condition]]:
+    out = [("AND", _condition(tokens))]
+    while tokens.at_word("AND", "OR"):
+        connective = tokens.word("AND", "OR")
+        out.append((connective, _condition(tokens)))
+    return out
+
+
+def _condition(tokens: _Tokens) -> Condition:
+    kind, value, at = tokens.next("a field such as Items.GENRE")
+    dataset, _, name = value.partition(".")
+    if kind != "word" or not name or dataset.upper() not in DATASETS:
+        _fail(tokens.text, at, f"a field such as Items.GENRE or Interactions.EVENT_TYPE, found {value!r}")
+    kind, op, op_at = tokens.next("IN, NOT IN, =, <, >, <= or >=")
+    if kind == "word" and op.upper() == "NOT":
+        tokens.word("IN")
+        op = "NOT IN"
+    elif kind == "word" and op.upper() == "IN":
+        op = "IN"
+    elif kind != "op":
+        _fail(tokens.text, op_at, f"IN, NOT IN, =, <, >, <= or >=, found {op!r}")
+    values = _value_list(tokens) if op in ("IN", "NOT IN") else (_value(tokens),)
+    return Condition(dataset, name, op, values)
+
+
+def _value_list(tokens: _Tokens) -> tuple[Value, ...]:
+    kind, value, at = tokens.next("'(' opening a list of values")
+    if value != "(":
+        _fail(tokens.text, at, f"'(' opening a list of values, found {value!r}")
+    values = [_value(tokens)]
+    while True:
+        kind, value, at = tokens.next("',' or ')'")
+        if value == ")":
+            return tuple(values)
+        if value != ",":
+            _fail(tokens.text, at, f"',' or ')', found {value!r}")
+        values.append(_value(tokens))
+
+
+def _value(tokens: _Tokens) -> Value:
+    kind, value, at = tokens.next('a value: "text", a number, $PARAMETER or CurrentItem.FIELD')
+    if kind == "string":
+        return Value("string", value[1:-1].replace('\\"', '"'))
+    if kind in ("number", "param"):
+        return Value(kind, value)
+    if value == "*":
+        return Value("any", value)
+    if kind == "word" and value.upper().startswith("CURRENTITEM."):
+        return Value("current", value.partition(".")[2])
+    _fail(tokens.text, at, f'a value: "text", a number, $PARAMETER or CurrentItem.FIELD, found {value!r}')
+    raise AssertionError  # unreachable: _fail raises
+
+
+def check_fields(expression: FilterExpression, fields_by_type: dict[str, set[str]], text: str) -> None:
+    """Every field the expression names must be in the schema of its dataset in the group."""
+    for statement in expression.statements:
+        for condition in statement.conditions():
+            dataset_type = DATASETS[condition.dataset.upper()]
+            known = fields_by_type.get(dataset_type)
+            if known is None:
+                raise InvalidInputException(
+                    f"The filter refers to {condition.dataset}.{condition.field}, but the dataset group has no "
+                    f"{dataset_type} dataset. Expression: {text}"
+                )
+            if condition.field not in known and not (dataset_type == "INTERACTIONS" and condition.field == "EVENT_TYPE"):
+                raise InvalidInputException(
+                    f"The filter refers to {condition.dataset}.{condition.field}, which the {dataset_type} schema "
+                    f"does not have (it has {', '.join(sorted(known))}). Expression: {text}"
+                )
+            for value in condition.values:
+                if value.kind == "current" and value.text not in fields_by_type.get("ITEMS", set()):
+                    raise InvalidInputException(f"CurrentItem.{value.text} is not a field of the ITEMS schema. Expression: {text}")

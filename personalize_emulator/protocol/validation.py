@@ -1,0 +1,124 @@
+"""Request validation against the botocore shapes, as the service checks it on the server.
+
+botocore's client checks only required members, types and minimums; max lengths, patterns, enums and
+ranges reach the server, so they are checked here. Messages follow AWS's
+"1 validation error detected: Value 'x' at 'name' failed to satisfy constraint: ..." form.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+import regex
+from botocore.model import Shape
+
+from ..errors import InvalidInputException, SerializationException
+
+_SHOWN_CHARS = 256
+
+
+@functools.cache
+def _pattern(expr: str) -> regex.Pattern:
+    # AWS matches the whole value (Java's Matcher.matches); `regex` understands \p{L} and \p{ASCII}.
+    return regex.compile(expr)
+
+
+def validate(shape: Shape | None, value: Any) -> None:
+    """Raise `InvalidInputException` listing every constraint `value` breaks, or `SerializationException`
+    when a member has the wrong JSON type."""
+    if shape is None:
+        return
+    if not isinstance(value, dict):
+        raise SerializationException("The request body must be a JSON object.")
+    problems: list[str] = []
+    _check(shape, value, "", problems)
+    if problems:
+        noun = "error" if len(problems) == 1 else "errors"
+        raise InvalidInputException(f"{len(problems)} validation {noun} detected: " + "; ".join(problems))
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    if len(text) > _SHOWN_CHARS:
+        text = text[:_SHOWN_CHARS] + "..."
+    return f"'{text}'"
+
+
+def _type_error(path: str, expected: str, value: Any) -> SerializationException:
+    return SerializationException(
+        f"Expected {expected} at '{path or 'body'}' but found {type(value).__name__ if value is not None else 'null'}."
+    )
+
+
+def _check(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            raise _type_error(path, "an object", value)
+        for name in shape.required_members:
+            if value.get(name) is None:
+                problems.append(f"Value null at '{_join(path, name)}' failed to satisfy constraint: Member must not be null")
+        for name, member_value in value.items():
+            member = shape.members.get(name)
+            if member is not None and member_value is not None:
+                _check(member, member_value, _join(path, name), problems)
+    elif kind == "list":
+        if not isinstance(value, list):
+            raise _type_error(path, "a list", value)
+        _check_size(shape, len(value), value, path, problems, "length")
+        for index, item in enumerate(value, start=1):
+            if item is None:
+                problems.append(f"Value null at '{path}.{index}.member' failed to satisfy constraint: Member must not be null")
+            else:
+                _check(shape.member, item, f"{path}.{index}.member", problems)
+    elif kind == "map":
+        if not isinstance(value, dict):
+            raise _type_error(path, "an object", value)
+        _check_size(shape, len(value), value, path, problems, "length")
+        for key, item in value.items():
+            _check(shape.key, key, f"{path}.{key}.key", problems)
+            if item is None:
+                problems.append(f"Value null at '{path}.{key}.value' failed to satisfy constraint: Member must not be null")
+            else:
+                _check(shape.value, item, f"{path}.{key}.value", problems)
+    elif kind == "string":
+        if not isinstance(value, str):
+            raise _type_error(path, "a string", value)
+        _check_size(shape, len(value), value, path, problems, "length")
+        pattern = shape.metadata.get("pattern")
+        if pattern and not _pattern(pattern).fullmatch(value):
+            problems.append(_constraint(value, path, f"Member must satisfy regular expression pattern: {pattern}"))
+        if shape.enum and value not in shape.enum:
+            problems.append(_constraint(value, path, f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"))
+    elif kind in ("integer", "long"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _type_error(path, "an integer", value)
+        _check_size(shape, value, value, path, problems, "value")
+    elif kind in ("float", "double"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise _type_error(path, "a number", value)
+        _check_size(shape, value, value, path, problems, "value")
+    elif kind == "boolean":
+        if not isinstance(value, bool):
+            raise _type_error(path, "a boolean", value)
+    elif kind == "timestamp":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise _type_error(path, "a timestamp in epoch seconds", value)
+
+
+def _check_size(shape: Shape, size: float, value: Any, path: str, problems: list[str], what: str) -> None:
+    low, high = shape.metadata.get("min"), shape.metadata.get("max")
+    if low is not None and size < low:
+        problems.append(_constraint(value, path, f"Member must have {what} greater than or equal to {low}"))
+    if high is not None and size > high:
+        problems.append(_constraint(value, path, f"Member must have {what} less than or equal to {high}"))
+
+
+def _constraint(value: Any, path: str, rule: str) -> str:
+    return f"Value {_show(value)} at '{path}' failed to satisfy constraint: {rule}"
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name

@@ -1,0 +1,23 @@
+"""Recipes this emulator trains, by name; the AWS catalogue lives in `catalog`."""
+
+from __future__ import annotations
+
+from .base import Model, Recipe, TrainingConfig, TrainingData
+from .popularity import PopularityCount
+
+_TRAINABLE: dict[str, Recipe] = {}
+
+
+def register(recipe: Recipe) -> Recipe:
+    """Make `recipe` trainable under its name (the way recipes plug into the emulator)."""
+    _TRAINABLE[recipe.name] = recipe
+    return recipe
+
+
+def trainable(name: str) -> Recipe | None:
+    return _TRAINABLE.get(name)
+
+
+register(PopularityCount())
+
+__all__ = ["Model", "Recipe", "TrainingConfig", "TrainingData", "register", "trainable"]

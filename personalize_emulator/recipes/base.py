@@ -1,0 +1,76 @@
+"""The recipe interface: a recipe trains a `Model` from a dataset group's data; a model answers the runtime.
+
+Recipes know frames and item ids, nothing of HTTP or ARNs; the control plane joins them to resources.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+USER_PERSONALIZATION = "USER_PERSONALIZATION"
+PERSONALIZED_RANKING = "PERSONALIZED_RANKING"
+RELATED_ITEMS = "RELATED_ITEMS"
+
+
+@dataclass
+class TrainingData:
+    """A snapshot of one dataset group's records, as a solution sees them (after its event filters)."""
+
+    interactions: pd.DataFrame
+    items: pd.DataFrame | None = None
+    users: pd.DataFrame | None = None
+
+    def catalogue(self) -> pd.Index:
+        """Every item id that Interactions or Items name."""
+        ids = pd.Index(self.interactions["ITEM_ID"].unique())
+        if self.items is not None and len(self.items):
+            ids = ids.union(pd.Index(self.items["ITEM_ID"].unique()))
+        return ids
+
+
+@dataclass
+class TrainingConfig:
+    """What the solution and solution version ask of the training run."""
+
+    hyperparameters: dict[str, str] = field(default_factory=dict)
+    solution_config: dict[str, Any] = field(default_factory=dict)
+    training_mode: str = "FULL"
+    seed: int = 0
+
+
+class Model(ABC):
+    """A trained solution version: scores items for a user."""
+
+    @abstractmethod
+    def recommend(self, user_id: str | None, num_results: int, context: dict[str, str] | None = None,
+                  exclude: set[str] | None = None) -> list[tuple[str, float | None]]:
+        """The best `num_results` (item id, score) for the user, best first, none of `exclude`.
+
+        The score is None for recipes that AWS shows without scores (such as Popularity-Count)."""
+
+    @abstractmethod
+    def rank(self, user_id: str, item_ids: list[str],
+             context: dict[str, str] | None = None) -> list[tuple[str, float | None]]:
+        """The known items of `item_ids` ordered for the user, best first (unknown ones are left out)."""
+
+    def knows_item(self, item_id: str) -> bool:
+        return False
+
+
+class Recipe(ABC):
+    """A trainable recipe, such as `aws-popularity-count`."""
+
+    name: str
+    recipe_type: str = USER_PERSONALIZATION
+
+    def hyperparameters(self, requested: dict[str, str]) -> dict[str, str]:
+        """The hyperparameters a version trains with: the defaults, overridden by `requested`."""
+        return dict(requested)
+
+    @abstractmethod
+    def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
+        """A model fitted to `data`; with `config.training_mode == "UPDATE"`, `previous` is the model to update."""

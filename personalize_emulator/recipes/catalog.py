@@ -1,0 +1,125 @@
+"""Amazon Personalize's recipe catalogue, as `ListRecipes` and `DescribeRecipe` present it.
+
+The catalogue lists every recipe AWS offers, trainable here or not; `recipes.trainable` says which ones this
+emulator trains. Timestamps are fixed: recipes are AWS's, not the caller's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..arns import global_arn
+
+CATALOGUE_TIME = 1_543_622_400.0  # 2018-12-01, when Personalize opened
+
+
+@dataclass(frozen=True)
+class RecipeEntry:
+    name: str
+    recipe_type: str
+    description: str
+    domain: str | None = None
+    feature_transformation: str = "sims"
+    default_hyperparameters: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def arn(self) -> str:
+        return global_arn("recipe", self.name)
+
+    @property
+    def algorithm_arn(self) -> str:
+        return global_arn("algorithm", self.name)
+
+    def describe(self) -> dict:
+        return {
+            "name": self.name,
+            "recipeArn": self.arn,
+            "algorithmArn": self.algorithm_arn,
+            "featureTransformationArn": global_arn("feature-transformation", self.feature_transformation),
+            "status": "ACTIVE",
+            "description": self.description,
+            "creationDateTime": CATALOGUE_TIME,
+            "lastUpdatedDateTime": CATALOGUE_TIME,
+            "recipeType": self.recipe_type,
+        }
+
+    def summary(self) -> dict:
+        return {
+            "name": self.name,
+            "recipeArn": self.arn,
+            "status": "ACTIVE",
+            "creationDateTime": CATALOGUE_TIME,
+            "lastUpdatedDateTime": CATALOGUE_TIME,
+            "domain": self.domain,
+        }
+
+
+_UP = "USER_PERSONALIZATION"
+_RANK = "PERSONALIZED_RANKING"
+_RELATED = "RELATED_ITEMS"
+_SEGMENT = "USER_SEGMENTATION"
+_ACTIONS = "PERSONALIZED_ACTIONS"
+
+USER_PERSONALIZATION_DEFAULTS = {
+    "hidden_dimension": "149",
+    "bptt": "32",
+    "recency_mask": "true",
+    "min_user_history_length_percentile": "0.0",
+    "max_user_history_length_percentile": "0.99",
+}
+
+RECIPES: tuple[RecipeEntry, ...] = (
+    RecipeEntry("aws-user-personalization", _UP,
+                "Predicts the items a user will interact with, and explores new items with impressions data.",
+                feature_transformation="user-personalization",
+                default_hyperparameters=USER_PERSONALIZATION_DEFAULTS),
+    RecipeEntry("aws-user-personalization-v2", _UP,
+                "Recommends items for users based on a Transformer architecture, for catalogues of up to 5 million items.",
+                feature_transformation="user-personalization-v2"),
+    RecipeEntry("aws-popularity-count", _UP,
+                "Calculates the popularity of items based on the count of events against each item in the dataset.",
+                feature_transformation="sims"),
+    RecipeEntry("aws-trending-now", _UP,
+                "Recommends items that are gaining popularity fastest among your users.",
+                feature_transformation="trending-now"),
+    RecipeEntry("aws-hrnn", _UP, "Hierarchical recurrent neural network over user histories (legacy).",
+                feature_transformation="JSON-percentile-filtering",
+                default_hyperparameters={**USER_PERSONALIZATION_DEFAULTS, "hidden_dimension": "43"}),
+    RecipeEntry("aws-hrnn-metadata", _UP, "HRNN with user, item and interaction metadata (legacy).",
+                feature_transformation="featurize_metadata",
+                default_hyperparameters={**USER_PERSONALIZATION_DEFAULTS, "hidden_dimension": "43"}),
+    RecipeEntry("aws-hrnn-coldstart", _UP, "HRNN-Metadata with exploration of new items (legacy).",
+                feature_transformation="featurize_coldstart",
+                default_hyperparameters={**USER_PERSONALIZATION_DEFAULTS, "hidden_dimension": "43"}),
+    RecipeEntry("aws-personalized-ranking", _RANK, "Ranks a list of items for a user, with a hierarchical recurrent network.",
+                feature_transformation="JSON-percentile-filtering",
+                default_hyperparameters=USER_PERSONALIZATION_DEFAULTS),
+    RecipeEntry("aws-personalized-ranking-v2", _RANK, "Ranks a list of items for a user, with a Transformer architecture.",
+                feature_transformation="personalized-ranking-v2"),
+    RecipeEntry("aws-sims", _RELATED, "Computes items similar to a given item based on co-occurrence of items in the user-item interactions dataset.",
+                feature_transformation="sims"),
+    RecipeEntry("aws-similar-items", _RELATED, "Recommends items similar to a given item from interactions and item metadata.",
+                feature_transformation="similar-items"),
+    RecipeEntry("aws-semantic-similarity", _RELATED, "Recommends items with similar meaning, from the items' text.",
+                feature_transformation="semantic-similarity"),
+    RecipeEntry("aws-item-affinity", _SEGMENT, "Finds the users most likely to interact with each item.",
+                feature_transformation="item-affinity"),
+    RecipeEntry("aws-item-attribute-affinity", _SEGMENT, "Finds the users most likely to interact with items of given attributes.",
+                feature_transformation="item-attribute-affinity"),
+    RecipeEntry("aws-next-best-action", _ACTIONS, "Recommends the actions a user is most likely to take next.",
+                feature_transformation="next-best-action"),
+    *(
+        RecipeEntry(name, _UP if "popular" in name or "picks" in name or "recommended" in name or "trending" in name else _RELATED,
+                    f"Domain recipe {name} of the {domain} domain.", domain=domain, feature_transformation=name)
+        for domain, names in (
+            ("ECOMMERCE", ("aws-ecomm-customers-who-viewed-x-also-viewed", "aws-ecomm-frequently-bought-together",
+                           "aws-ecomm-popular-items-by-purchases", "aws-ecomm-popular-items-by-views",
+                           "aws-ecomm-recommended-for-you")),
+            ("VIDEO_ON_DEMAND", ("aws-vod-because-you-watched-x", "aws-vod-more-like-x", "aws-vod-most-popular",
+                                 "aws-vod-top-picks", "aws-vod-trending-now")),
+        )
+        for name in names
+    ),
+)
+
+BY_ARN = {entry.arn: entry for entry in RECIPES}

@@ -1,0 +1,89 @@
+"""personalize-runtime: recommendations and rankings answered by the campaign's trained model."""
+
+from __future__ import annotations
+
+import uuid
+
+from .control.campaigns import Campaign
+from .errors import InvalidInputException, NotImplementedOperation, ResourceNotFoundException
+from .lifecycle import ACTIVE
+from .operations import operation
+from .recipes import trainable
+from .recipes.base import PERSONALIZED_RANKING, RELATED_ITEMS, USER_PERSONALIZATION
+from .protocol.service_models import RUNTIME
+
+DEFAULT_RESULTS = 25
+MAX_RESULTS = 500
+MAX_RESULTS_WITH_METADATA = 50
+
+
+def _serving_campaign(backend, campaign_arn: str | None, recommender_arn: str | None = None) -> Campaign:
+    if recommender_arn:
+        raise ResourceNotFoundException.for_arn(recommender_arn)
+    if not campaign_arn:
+        raise InvalidInputException("Either campaignArn or recommenderArn is required.")
+    campaign = backend.get(campaign_arn, Campaign)
+    if campaign.status != ACTIVE:
+        raise InvalidInputException(f"The campaign {campaign_arn} is {campaign.status}; it serves only when ACTIVE.")
+    return campaign
+
+
+def _refuse_unapplied(operation_name: str, filter_arn=None, promotions=None, metadata_columns=None) -> None:
+    """Filters, promotions and metadata are not applied yet: say so rather than return unfiltered lists."""
+    for member, value in (("filterArn", filter_arn), ("promotions", promotions), ("metadataColumns", metadata_columns)):
+        if value:
+            raise NotImplementedOperation(RUNTIME, f"{operation_name} with {member}")
+
+
+def _recipe_type(campaign: Campaign) -> str:
+    return trainable(campaign.version.solution.recipe_name).recipe_type
+
+
+def _answer(backend, key: str, scored: list[tuple[str, float | None]]) -> dict:
+    recommendation_id = f"RID-{uuid.uuid4()}"
+    backend.remember_recommendation(recommendation_id, [item for item, _ in scored])
+    return {key: [{"itemId": item, "score": score} for item, score in scored], "recommendationId": recommendation_id}
+
+
+@operation("GetRecommendations")
+def get_recommendations(
+    backend, campaign_arn=None, item_id=None, user_id=None, num_results=None, context=None, filter_arn=None,
+    filter_values=None, recommender_arn=None, promotions=None, metadata_columns=None,
+):
+    campaign = _serving_campaign(backend, campaign_arn, recommender_arn)
+    count = DEFAULT_RESULTS if num_results is None else num_results
+    limit = MAX_RESULTS_WITH_METADATA if metadata_columns else MAX_RESULTS
+    if count > limit:
+        raise InvalidInputException(f"numResults must be at most {limit}; got {count}.")
+    _refuse_unapplied("GetRecommendations", filter_arn, promotions, metadata_columns)
+    kind = _recipe_type(campaign)
+    if kind == PERSONALIZED_RANKING:
+        raise InvalidInputException("This campaign ranks items: call GetPersonalizedRanking with an inputList.")
+    if kind == USER_PERSONALIZATION and not user_id:
+        raise InvalidInputException("userId is required for a campaign of a USER_PERSONALIZATION recipe.")
+    if kind == RELATED_ITEMS and not item_id:
+        raise InvalidInputException("itemId is required for a campaign of a RELATED_ITEMS recipe.")
+    scored = campaign.version.model.recommend(user_id, count, context or {})
+    return _answer(backend, "itemList", scored)
+
+
+@operation("GetPersonalizedRanking")
+def get_personalized_ranking(
+    backend, campaign_arn, input_list, user_id, context=None, filter_arn=None, filter_values=None,
+    metadata_columns=None,
+):
+    campaign = _serving_campaign(backend, campaign_arn)
+    limit = MAX_RESULTS_WITH_METADATA if metadata_columns else MAX_RESULTS
+    if len(input_list) > limit:
+        raise InvalidInputException(f"inputList can hold at most {limit} items; got {len(input_list)}.")
+    _refuse_unapplied("GetPersonalizedRanking", filter_arn, None, metadata_columns)
+    if _recipe_type(campaign) != PERSONALIZED_RANKING:
+        raise InvalidInputException(
+            f"The campaign {campaign.arn} does not rank items: GetPersonalizedRanking needs a campaign of a "
+            "PERSONALIZED_RANKING recipe, such as aws-personalized-ranking."
+        )
+    model = campaign.version.model
+    ranked = model.rank(user_id, input_list, context or {})
+    placed = {item for item, _ in ranked}
+    unknown = [(item, 0.0) for item in dict.fromkeys(input_list) if item not in placed]  # AWS: score 0, at the end
+    return _answer(backend, "personalizedRanking", ranked + unknown)
