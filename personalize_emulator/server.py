@@ -1,0 +1,84 @@
+"""`serve`: moto's services and Personalize on one loopback port, for boto3, the AWS CLI and any SDK.
+
+Point a client at it with `AWS_ENDPOINT_URL=http://127.0.0.1:4566`; requests are routed by their signature
+(moto's server) and then, for Personalize, by `X-Amz-Target` or the REST path (our protocol layer).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import threading
+import warnings
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer, make_server
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 4566
+
+
+class _KeepAliveHandler(MotoRequestHandler):
+    # HTTP/1.1 keeps the client's connection open between calls, as botocore expects of an endpoint.
+    protocol_version = "HTTP/1.1"
+
+    def log_request(self, code="-", size="-") -> None:  # quiet by default; errors still reach the log
+        if str(code).startswith("5"):
+            super().log_request(code, size)
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def create_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> BaseWSGIServer:
+    """A threaded WSGI server for moto plus Personalize; `port=0` picks a free port."""
+    import personalize_emulator  # noqa: F401  (installs the plug-in into moto)
+
+    if not is_loopback(host):
+        warnings.warn(
+            f"personalize_emulator is listening on {host}, not only on loopback: anyone who can reach this "
+            "machine can read and change its data. It has no authentication.",
+            stacklevel=2,
+        )
+    app = DomainDispatcherApplication(create_backend_app)
+    return make_server(host, port, app, threaded=True, request_handler=_KeepAliveHandler)
+
+
+class BackgroundServer:
+    """A server on a thread of this process, for tests and notebooks: `with BackgroundServer() as url: ...`."""
+
+    def __init__(self, host: str = DEFAULT_HOST, port: int = 0):
+        self.server = create_server(host, port)
+        self.thread = threading.Thread(target=self.server.serve_forever, name="personalize-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        return self.url
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    server = create_server(host, port)
+    url = f"http://{host}:{server.server_address[1]}"
+    print(f"personalize_emulator serving moto and Amazon Personalize on {url}", flush=True)
+    print(f"  export AWS_ENDPOINT_URL={url}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
