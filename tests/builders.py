@@ -1,0 +1,132 @@
+"""Resources built through the public API, so each test states only what it is about."""
+
+from __future__ import annotations
+
+import io
+import json
+from types import SimpleNamespace
+
+import pandas as pd
+
+from personalize_emulator.demo import synthetic_interactions
+from tests.conftest import wait_until
+
+INTERACTIONS_FIELDS = [
+    {"name": "USER_ID", "type": "string"},
+    {"name": "ITEM_ID", "type": "string"},
+    {"name": "TIMESTAMP", "type": "long"},
+    {"name": "EVENT_TYPE", "type": "string"},
+]
+ITEMS_FIELDS = [
+    {"name": "ITEM_ID", "type": "string"},
+    {"name": "GENRES", "type": ["null", "string"], "categorical": True},
+    {"name": "CREATION_TIMESTAMP", "type": ["null", "long"]},
+]
+USERS_FIELDS = [{"name": "USER_ID", "type": "string"}, {"name": "NATIONALITY", "type": ["null", "string"], "categorical": True}]
+POPULARITY = "arn:aws:personalize:::recipe/aws-popularity-count"
+BUCKET = "test-data"
+ROLE = "personalize-role"
+
+
+def avro(name: str, fields: list[dict]) -> str:
+    return json.dumps({"type": "record", "name": name, "namespace": "com.amazonaws.personalize.schema", "fields": fields})
+
+
+def group(aws: SimpleNamespace, name: str = "group") -> str:
+    arn = aws.personalize.create_dataset_group(name=name)["datasetGroupArn"]
+    wait_until(lambda: aws.personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"])
+    return arn
+
+
+def dataset(aws: SimpleNamespace, group_arn: str, kind: str = "INTERACTIONS", fields: list[dict] | None = None,
+            name: str | None = None) -> str:
+    defaults = {"INTERACTIONS": INTERACTIONS_FIELDS, "ITEMS": ITEMS_FIELDS, "USERS": USERS_FIELDS}
+    schema_name = name or f"{group_arn.rsplit('/', 1)[-1]}-{kind.lower()}"
+    schema_arn = aws.personalize.create_schema(name=schema_name, schema=avro(kind.title(), fields or defaults[kind]))["schemaArn"]
+    arn = aws.personalize.create_dataset(
+        name=schema_name, datasetGroupArn=group_arn, datasetType=kind, schemaArn=schema_arn
+    )["datasetArn"]
+    wait_until(lambda: aws.personalize.describe_dataset(datasetArn=arn)["dataset"])
+    return arn
+
+
+def bucket_and_role(aws: SimpleNamespace, actions: tuple[str, ...] = ("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
+                    trusted: str = "personalize.amazonaws.com") -> str:
+    """A bucket whose policy lets Personalize perform `actions`, and a role that trusts `trusted`; the role's ARN."""
+    aws.s3.create_bucket(Bucket=BUCKET)
+    aws.s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "personalize.amazonaws.com"}, "Action": list(actions),
+            "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+        }],
+    }))
+    return aws.iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": trusted}, "Action": "sts:AssumeRole"}],
+    }))["Role"]["Arn"]
+
+
+def upload(aws: SimpleNamespace, key: str, frame: pd.DataFrame | str | bytes) -> str:
+    if isinstance(frame, pd.DataFrame):
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False)
+        frame = buffer.getvalue()
+    aws.s3.put_object(Bucket=BUCKET, Key=key, Body=frame.encode() if isinstance(frame, str) else frame)
+    return f"s3://{BUCKET}/{key}"
+
+
+def start_import(aws: SimpleNamespace, dataset_arn: str, location: str, role_arn: str, name: str = "import",
+                 mode: str = "FULL") -> str:
+    return aws.personalize.create_dataset_import_job(
+        jobName=name, datasetArn=dataset_arn, dataSource={"dataLocation": location}, roleArn=role_arn, importMode=mode
+    )["datasetImportJobArn"]
+
+
+def import_frame(aws: SimpleNamespace, dataset_arn: str, frame: pd.DataFrame, role_arn: str, name: str = "import",
+                 mode: str = "FULL") -> dict:
+    """Upload `frame` and import it; the finished job's description."""
+    job = start_import(aws, dataset_arn, upload(aws, f"{name}.csv", frame), role_arn, name, mode)
+    return wait_until(lambda: aws.personalize.describe_dataset_import_job(datasetImportJobArn=job)["datasetImportJob"])
+
+
+def trained_group(aws: SimpleNamespace, frame: pd.DataFrame | None = None) -> SimpleNamespace:
+    """A dataset group with imported interactions (the demo's synthetic clicks unless `frame` is given)."""
+    group_arn = group(aws)
+    interactions = dataset(aws, group_arn)
+    role = bucket_and_role(aws)
+    import_frame(aws, interactions, synthetic_interactions() if frame is None else frame, role)
+    return SimpleNamespace(group=group_arn, interactions=interactions, role=role)
+
+
+def solution(aws: SimpleNamespace, group_arn: str, recipe: str = POPULARITY, name: str = "solution", **kwargs) -> str:
+    arn = aws.personalize.create_solution(name=name, datasetGroupArn=group_arn, recipeArn=recipe, **kwargs)["solutionArn"]
+    wait_until(lambda: aws.personalize.describe_solution(solutionArn=arn)["solution"])
+    return arn
+
+
+def version(aws: SimpleNamespace, solution_arn: str, **kwargs) -> str:
+    arn = aws.personalize.create_solution_version(solutionArn=solution_arn, **kwargs)["solutionVersionArn"]
+    wait_until(lambda: aws.personalize.describe_solution_version(solutionVersionArn=arn)["solutionVersion"])
+    return arn
+
+
+def campaign(aws: SimpleNamespace, version_arn: str, name: str = "campaign", **kwargs) -> str:
+    arn = aws.personalize.create_campaign(name=name, solutionVersionArn=version_arn, **kwargs)["campaignArn"]
+    wait_until(lambda: aws.personalize.describe_campaign(campaignArn=arn)["campaign"])
+    return arn
+
+
+def deployed(aws: SimpleNamespace, frame: pd.DataFrame | None = None) -> SimpleNamespace:
+    """Data, a popularity solution, an ACTIVE version and an ACTIVE campaign."""
+    built = trained_group(aws, frame)
+    built.solution = solution(aws, built.group)
+    built.version = version(aws, built.solution)
+    built.campaign = campaign(aws, built.version)
+    return built
+
+
+def tracker(aws: SimpleNamespace, group_arn: str, name: str = "tracker") -> dict:
+    created = aws.personalize.create_event_tracker(name=name, datasetGroupArn=group_arn)
+    wait_until(lambda: aws.personalize.describe_event_tracker(eventTrackerArn=created["eventTrackerArn"])["eventTracker"])
+    return created

@@ -1,0 +1,98 @@
+"""Fixtures: every API test runs against both adapters, in-process (`mock_aws`) and over HTTP (`serve`)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+# Loading AWS's managed policies costs a second per IAM backend; only the workflow tests need them.
+os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "false"
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+import personalize_emulator  # noqa: E402
+from personalize_emulator import mock_aws  # noqa: E402
+from personalize_emulator.server import BackgroundServer  # noqa: E402
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+
+
+@pytest.fixture(autouse=True)
+def fast_lifecycles() -> Iterator[None]:
+    personalize_emulator.configure(pace=0)
+    yield
+
+
+@pytest.fixture
+def visible_pace() -> Iterator[float]:
+    """A pace slow enough for a test to observe each intermediate status."""
+    personalize_emulator.configure(pace=0.2)
+    yield 0.2
+    personalize_emulator.configure(pace=0)
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    with BackgroundServer() as url:
+        yield url
+
+
+@pytest.fixture(params=["in-process", "server"])
+def aws(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[SimpleNamespace]:
+    """Clients of S3, IAM, STS and the three Personalize APIs, served by one adapter."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    if request.param == "server":
+        url = request.getfixturevalue("server_url")
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        requests.post(f"{url}/moto-api/reset", timeout=10)
+        yield _clients(request.param, url)
+        requests.post(f"{url}/moto-api/reset", timeout=10)
+    else:
+        with mock_aws():
+            yield _clients(request.param, None)
+
+
+def _clients(adapter: str, url: str | None) -> SimpleNamespace:
+    session = boto3.session.Session(region_name=REGION)
+    return SimpleNamespace(
+        adapter=adapter,
+        url=url,
+        session=session,
+        personalize=session.client("personalize"),
+        runtime=session.client("personalize-runtime"),
+        events=session.client("personalize-events"),
+        s3=session.client("s3"),
+        iam=session.client("iam"),
+    )
+
+
+def wait_until(describe: Callable[[], dict[str, Any]], status: str = "ACTIVE", timeout: float = 30) -> dict[str, Any]:
+    """Poll a describe call until the resource reaches `status`; fail with what it reached instead."""
+    deadline = time.monotonic() + timeout
+    settled = {"ACTIVE", "CREATE FAILED", "CREATE STOPPED"}
+    while True:
+        resource = describe()
+        if resource.get("status") == status:
+            return resource
+        if resource.get("status") in settled - {status}:
+            pytest.fail(f"expected {status}, got {resource.get('status')}: {resource.get('failureReason')}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"still {resource.get('status')} after {timeout} s")
+        time.sleep(0.005)
+
+
+def wait_gone(exists: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while exists():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not deleted after {timeout} s")
+        time.sleep(0.005)
