@@ -43,12 +43,12 @@ def handle(request: Request, backends: Any) -> tuple[int, dict[str, str], str]:
         route = find_route(request.method, request.path, target)
         if route is None:
             raise _unknown_operation(target, request)
-        body = _parse_body(request.get_data())
         operation = route.operation
-        validate(operation.input_shape, body)
         handler = operations.handler_for(operation.name)
         if handler is None:
             raise NotImplementedOperation(service, operation.name)
+        body = _parse_body(request.get_data())
+        validate(operation.input_shape, body)
         backend = backends[_account(request)][_region(request)]
         result = handler(backend, **{xform_name(key): value for key, value in body.items()})
         payload = to_json(shape_output(operation.output_shape, result))
