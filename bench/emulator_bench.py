@@ -45,12 +45,14 @@ def interactions(users: int, items: int, rows: int, seed: int = 1) -> pd.DataFra
     """Every item appears at least once, so the catalogue has exactly `items` items."""
     rng = np.random.default_rng(seed)
     item_ids = np.concatenate([np.arange(items), rng.integers(0, items, rows - items)])
-    return pd.DataFrame({
-        "USER_ID": np.char.add("u", rng.integers(0, users, rows).astype(str)),
-        "ITEM_ID": np.char.add("i", item_ids.astype(str)),
-        "TIMESTAMP": 1_700_000_000 + rng.integers(0, 86_400 * 90, rows),
-        "EVENT_TYPE": "click",
-    })
+    return pd.DataFrame(
+        {
+            "USER_ID": np.char.add("u", rng.integers(0, users, rows).astype(str)),
+            "ITEM_ID": np.char.add("i", item_ids.astype(str)),
+            "TIMESTAMP": 1_700_000_000 + rng.integers(0, 86_400 * 90, rows),
+            "EVENT_TYPE": "click",
+        }
+    )
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -86,17 +88,41 @@ class Stack:
         self.iam = session.client("iam")
         self.bucket = "bench-data"
         self.s3.create_bucket(Bucket=self.bucket)
-        self.s3.put_bucket_policy(Bucket=self.bucket, Policy=json.dumps({"Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "personalize.amazonaws.com"},
-            "Action": ["s3:GetObject", "s3:ListBucket"],
-            "Resource": [f"arn:aws:s3:::{self.bucket}", f"arn:aws:s3:::{self.bucket}/*"]}]}))
-        self.role = self.iam.create_role(RoleName="bench", AssumeRolePolicyDocument=json.dumps({"Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "personalize.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+        self.s3.put_bucket_policy(
+            Bucket=self.bucket,
+            Policy=json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "personalize.amazonaws.com"},
+                            "Action": ["s3:GetObject", "s3:ListBucket"],
+                            "Resource": [f"arn:aws:s3:::{self.bucket}", f"arn:aws:s3:::{self.bucket}/*"],
+                        }
+                    ]
+                }
+            ),
+        )
+        self.role = self.iam.create_role(
+            RoleName="bench",
+            AssumeRolePolicyDocument=json.dumps(
+                {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "personalize.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ]
+                }
+            ),
+        )["Role"]["Arn"]
         self.group = self.personalize.create_dataset_group(name="bench")["datasetGroupArn"]
         wait_for(lambda: self.personalize.describe_dataset_group(datasetGroupArn=self.group)["datasetGroup"], 0.01)
         schema = self.personalize.create_schema(name="bench", schema=json.dumps(INTERACTIONS_SCHEMA))["schemaArn"]
         self.dataset = self.personalize.create_dataset(
-            name="bench", datasetGroupArn=self.group, datasetType="INTERACTIONS", schemaArn=schema)["datasetArn"]
+            name="bench", datasetGroupArn=self.group, datasetType="INTERACTIONS", schemaArn=schema
+        )["datasetArn"]
         wait_for(lambda: self.personalize.describe_dataset(datasetArn=self.dataset)["dataset"], 0.01)
 
     def import_csv(self, body: bytes, name: str) -> float:
@@ -104,17 +130,25 @@ class Stack:
         self.s3.put_object(Bucket=self.bucket, Key=f"{name}.csv", Body=body)
         start = time.perf_counter()
         job = self.personalize.create_dataset_import_job(
-            jobName=name, datasetArn=self.dataset, roleArn=self.role,
-            dataSource={"dataLocation": f"s3://{self.bucket}/{name}.csv"})["datasetImportJobArn"]
-        wait_for(lambda: self.personalize.describe_dataset_import_job(datasetImportJobArn=job)["datasetImportJob"], 0.005)
+            jobName=name,
+            datasetArn=self.dataset,
+            roleArn=self.role,
+            dataSource={"dataLocation": f"s3://{self.bucket}/{name}.csv"},
+        )["datasetImportJobArn"]
+        wait_for(
+            lambda: self.personalize.describe_dataset_import_job(datasetImportJobArn=job)["datasetImportJob"], 0.005
+        )
         return time.perf_counter() - start
 
     def campaign(self) -> str:
         solution = self.personalize.create_solution(
-            name="bench", datasetGroupArn=self.group, recipeArn="arn:aws:personalize:::recipe/aws-popularity-count")["solutionArn"]
+            name="bench", datasetGroupArn=self.group, recipeArn="arn:aws:personalize:::recipe/aws-popularity-count"
+        )["solutionArn"]
         wait_for(lambda: self.personalize.describe_solution(solutionArn=solution)["solution"], 0.01)
         version = self.personalize.create_solution_version(solutionArn=solution)["solutionVersionArn"]
-        wait_for(lambda: self.personalize.describe_solution_version(solutionVersionArn=version)["solutionVersion"], 0.01)
+        wait_for(
+            lambda: self.personalize.describe_solution_version(solutionVersionArn=version)["solutionVersion"], 0.01
+        )
         campaign = self.personalize.create_campaign(name="bench", solutionVersionArn=version)["campaignArn"]
         wait_for(lambda: self.personalize.describe_campaign(campaignArn=campaign)["campaign"], 0.01)
         return campaign
@@ -152,35 +186,62 @@ def main() -> None:
         stack.import_csv(csv_bytes(catalogue), "catalogue")
         campaign = stack.campaign()
         ours, floor = stack.latency(campaign, calls)
-        rows.append(("get_recommendations p50 / p99, in-process (ms)", f"{p(ours, 50):.2f} / {p(ours, 99):.2f}",
-                     f"{p(floor, 50):.2f} / {p(floor, 99):.2f}", f"{p(ours, 50) / p(floor, 50):.1f}x"))
+        rows.append(
+            (
+                "get_recommendations p50 / p99, in-process (ms)",
+                f"{p(ours, 50):.2f} / {p(ours, 99):.2f}",
+                f"{p(floor, 50):.2f} / {p(floor, 99):.2f}",
+                f"{p(ours, 50) / p(floor, 50):.1f}x",
+            )
+        )
         in_process_p50 = p(ours, 50)
 
         tracker = stack.personalize.create_event_tracker(name="bench", datasetGroupArn=stack.group)
-        wait_for(lambda: stack.personalize.describe_event_tracker(eventTrackerArn=tracker["eventTrackerArn"])["eventTracker"], 0.01)
+        wait_for(
+            lambda: stack.personalize.describe_event_tracker(eventTrackerArn=tracker["eventTrackerArn"])[
+                "eventTracker"
+            ],
+            0.01,
+        )
         for batch in (10, 1):
             sent, start = 0, time.perf_counter()
             total = (10 * calls) if batch == 10 else calls
             while sent < total:
                 now = time.time()
-                stack.events.put_events(trackingId=tracker["trackingId"], userId=f"u{sent % 500}", sessionId="s",
-                                        eventList=[{"eventType": "click", "itemId": f"i{(sent + k) % 10_000}", "sentAt": now}
-                                                   for k in range(batch)])
+                stack.events.put_events(
+                    trackingId=tracker["trackingId"],
+                    userId=f"u{sent % 500}",
+                    sessionId="s",
+                    eventList=[
+                        {"eventType": "click", "itemId": f"i{(sent + k) % 10_000}", "sentAt": now} for k in range(batch)
+                    ],
+                )
                 sent += batch
             rate = sent / (time.perf_counter() - start)
-            rows.append((f"put_events, {batch} event{'s' if batch > 1 else ''} per call (events/s)", f"{rate:,.0f}", "", ""))
+            rows.append(
+                (f"put_events, {batch} event{'s' if batch > 1 else ''} per call (events/s)", f"{rate:,.0f}", "", "")
+            )
         events_rate = float(rows[1][1].replace(",", ""))
 
         body = csv_bytes(interactions(users=50_000, items=20_000, rows=import_rows, seed=2))
         seconds = statistics.median(stack.import_csv(body, f"big-{n}") for n in range(3))
-        rows.append((f"import {import_rows:,}-row CSV, median of 3 (rows/s)", f"{import_rows / seconds:,.0f}",
-                     f"{seconds:.2f} s per import", ""))
+        rows.append(
+            (
+                f"import {import_rows:,}-row CSV, median of 3 (rows/s)",
+                f"{import_rows / seconds:,.0f}",
+                f"{seconds:.2f} s per import",
+                "",
+            )
+        )
         import_rate = import_rows / seconds
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "personalize_emulator", "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env=os.environ | {"PERSONALIZE_EMULATOR_PACE": "0"})
+    server = subprocess.Popen(
+        [sys.executable, "-m", "personalize_emulator", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=os.environ | {"PERSONALIZE_EMULATOR_PACE": "0"},
+    )
     try:
         url = f"http://127.0.0.1:{port}"
         for _ in range(200):
@@ -193,29 +254,47 @@ def main() -> None:
         stack = Stack(boto3.session.Session(region_name=REGION))
         stack.import_csv(csv_bytes(catalogue), "catalogue")
         ours, floor = stack.latency(stack.campaign(), calls)
-        rows.append(("get_recommendations p50 / p99, over HTTP (ms)", f"{p(ours, 50):.2f} / {p(ours, 99):.2f}",
-                     f"{p(floor, 50):.2f} / {p(floor, 99):.2f}", f"{p(ours, 50) / p(floor, 50):.1f}x"))
+        rows.append(
+            (
+                "get_recommendations p50 / p99, over HTTP (ms)",
+                f"{p(ours, 50):.2f} / {p(ours, 99):.2f}",
+                f"{p(floor, 50):.2f} / {p(floor, 99):.2f}",
+                f"{p(ours, 50) / p(floor, 50):.1f}x",
+            )
+        )
         http_p50 = p(ours, 50)
     finally:
         del os.environ["AWS_ENDPOINT_URL"]
         server.terminate()
         server.wait()
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    print(f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-          f"{calls} calls per latency figure, 10,000-item catalogue, pace 0.\n")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    print(
+        f"Machine: {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"{calls} calls per latency figure, 10,000-item catalogue, pace 0.\n"
+    )
     print("| measure | personalize_emulator | baseline: moto sts.get_caller_identity | ratio |")
     print("|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
     print("\n| target (issue #2) | goal | measured | met |")
     print("|---|---|---|---|")
-    for name, goal, got in (("p50 in-process (ms)", TARGETS["p50 in-process"], in_process_p50),
-                            ("p50 over HTTP (ms)", TARGETS["p50 over HTTP"], http_p50)):
+    for name, goal, got in (
+        ("p50 in-process (ms)", TARGETS["p50 in-process"], in_process_p50),
+        ("p50 over HTTP (ms)", TARGETS["p50 over HTTP"], http_p50),
+    ):
         print(f"| {name} | <= {goal} | {got:.2f} | {'yes' if got <= goal else 'NO'} |")
-    for name, goal, got in (("put_events, 10 per call (events/s)", TARGETS["events/s"], events_rate),
-                            ("import (rows/s)", TARGETS["rows/s"], import_rate)):
+    for name, goal, got in (
+        ("put_events, 10 per call (events/s)", TARGETS["events/s"], events_rate),
+        ("import (rows/s)", TARGETS["rows/s"], import_rate),
+    ):
         print(f"| {name} | >= {goal:,} | {got:,.0f} | {'yes' if got >= goal else 'NO'} |")
 
 

@@ -1,10 +1,10 @@
 """A local Amazon Personalize that trains real models, served inside moto's `mock_aws()` or as a server.
 
-    import personalize_emulator            # from now on moto.mock_aws() also serves Personalize
-    from personalize_emulator import mock_aws
+import personalize_emulator            # from now on moto.mock_aws() also serves Personalize
+from personalize_emulator import mock_aws
 
-    with mock_aws():
-        boto3.client("personalize", region_name="us-east-1").list_recipes()
+with mock_aws():
+    boto3.client("personalize", region_name="us-east-1").list_recipes()
 """
 
 from moto import mock_aws

@@ -12,7 +12,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m personalize_emulator", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve moto and Amazon Personalize on one port")
-    serve.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST}, loopback only)")
+    serve.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST}, loopback only)"
+    )
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     demo = commands.add_parser("demo", help="run the end-to-end demo in-process and print what it got")
     demo.add_argument("--endpoint-url", help="run against a server (or real AWS) instead of in-process")

@@ -60,7 +60,9 @@ def wait_for(describe: Callable[[], dict[str, Any]], poll: float = 0.05, timeout
         time.sleep(poll)
 
 
-def run_workflow(session: boto3.session.Session, poll: float = 0.05, log: Callable[[str], None] = print) -> dict[str, Any]:
+def run_workflow(
+    session: boto3.session.Session, poll: float = 0.05, log: Callable[[str], None] = print
+) -> dict[str, Any]:
     """Bucket, role, dataset group, schema, import, solution, version, metrics, campaign, recommendations,
     events, then the clean-up. Returns what it got."""
     s3, iam = session.client("s3"), session.client("iam")
@@ -71,19 +73,37 @@ def run_workflow(session: boto3.session.Session, poll: float = 0.05, log: Callab
     bucket = f"{NAME}-{account}"
 
     s3.create_bucket(Bucket=bucket)
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Service": "personalize.amazonaws.com"},
-            "Action": ["s3:GetObject", "s3:ListBucket"],
-            "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-        }],
-    }))
-    role_arn = iam.create_role(RoleName=f"{NAME}-role", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": "personalize.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-    }))["Role"]["Arn"]
+    s3.put_bucket_policy(
+        Bucket=bucket,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "personalize.amazonaws.com"},
+                        "Action": ["s3:GetObject", "s3:ListBucket"],
+                        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                    }
+                ],
+            }
+        ),
+    )
+    role_arn = iam.create_role(
+        RoleName=f"{NAME}-role",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "personalize.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
     iam.attach_role_policy(RoleName=f"{NAME}-role", PolicyArn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
     frame = synthetic_interactions()
     buffer = io.StringIO()
@@ -93,20 +113,26 @@ def run_workflow(session: boto3.session.Session, poll: float = 0.05, log: Callab
 
     group_arn = personalize.create_dataset_group(name=NAME)["datasetGroupArn"]
     wait_for(lambda: personalize.describe_dataset_group(datasetGroupArn=group_arn)["datasetGroup"], poll)
-    schema_arn = personalize.create_schema(name=f"{NAME}-interactions", schema=json.dumps(INTERACTIONS_SCHEMA))["schemaArn"]
+    schema_arn = personalize.create_schema(name=f"{NAME}-interactions", schema=json.dumps(INTERACTIONS_SCHEMA))[
+        "schemaArn"
+    ]
     dataset_arn = personalize.create_dataset(
         name=f"{NAME}-interactions", datasetGroupArn=group_arn, datasetType="Interactions", schemaArn=schema_arn
     )["datasetArn"]
     wait_for(lambda: personalize.describe_dataset(datasetArn=dataset_arn)["dataset"], poll)
     job_arn = personalize.create_dataset_import_job(
-        jobName=f"{NAME}-import", datasetArn=dataset_arn, roleArn=role_arn,
+        jobName=f"{NAME}-import",
+        datasetArn=dataset_arn,
+        roleArn=role_arn,
         dataSource={"dataLocation": f"s3://{bucket}/interactions.csv"},
     )["datasetImportJobArn"]
     wait_for(lambda: personalize.describe_dataset_import_job(datasetImportJobArn=job_arn)["datasetImportJob"], poll)
     log(f"imported into {dataset_arn}")
 
     solution_arn = personalize.create_solution(
-        name=f"{NAME}-popularity", datasetGroupArn=group_arn, recipeArn="arn:aws:personalize:::recipe/aws-popularity-count"
+        name=f"{NAME}-popularity",
+        datasetGroupArn=group_arn,
+        recipeArn="arn:aws:personalize:::recipe/aws-popularity-count",
     )["solutionArn"]
     wait_for(lambda: personalize.describe_solution(solutionArn=solution_arn)["solution"], poll)
     version_arn = personalize.create_solution_version(solutionArn=solution_arn)["solutionVersionArn"]
@@ -123,11 +149,21 @@ def run_workflow(session: boto3.session.Session, poll: float = 0.05, log: Callab
     log(f"recommendations for u1: {recommended}")
 
     tracker = personalize.create_event_tracker(name=f"{NAME}-tracker", datasetGroupArn=group_arn)
-    wait_for(lambda: personalize.describe_event_tracker(eventTrackerArn=tracker["eventTrackerArn"])["eventTracker"], poll)
+    wait_for(
+        lambda: personalize.describe_event_tracker(eventTrackerArn=tracker["eventTrackerArn"])["eventTracker"], poll
+    )
     events.put_events(
-        trackingId=tracker["trackingId"], userId="u1", sessionId="session-1",
-        eventList=[{"eventType": "click", "itemId": recommended[0], "sentAt": time.time(),
-                    "recommendationId": answer["recommendationId"]}],
+        trackingId=tracker["trackingId"],
+        userId="u1",
+        sessionId="session-1",
+        eventList=[
+            {
+                "eventType": "click",
+                "itemId": recommended[0],
+                "sentAt": time.time(),
+                "recommendationId": answer["recommendationId"],
+            }
+        ],
     )
     log(f"recorded a click on {recommended[0]} through the event tracker")
 
@@ -178,7 +214,9 @@ def main(endpoint_url: str | None = None) -> dict[str, Any]:
         import os
 
         os.environ["AWS_ENDPOINT_URL"] = endpoint_url
-        session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+        session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+        )
         return run_workflow(session)
     from . import mock_aws
 

@@ -22,7 +22,7 @@ class ResourceNotFoundException(PersonalizeError):
     code = "ResourceNotFoundException"
 
     @classmethod
-    def for_arn(cls, arn: str) -> "ResourceNotFoundException":
+    def for_arn(cls, arn: str) -> ResourceNotFoundException:
         return cls(f"Resource Arn {arn} does not exist.")
 
 
@@ -30,7 +30,7 @@ class ResourceAlreadyExistsException(PersonalizeError):
     code = "ResourceAlreadyExistsException"
 
     @classmethod
-    def for_arn(cls, arn: str) -> "ResourceAlreadyExistsException":
+    def for_arn(cls, arn: str) -> ResourceAlreadyExistsException:
         return cls(f"Another resource with Arn {arn} already exists.")
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 import threading
 import warnings
-
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 

@@ -22,14 +22,19 @@ ITEMS_FIELDS = [
     {"name": "GENRES", "type": ["null", "string"], "categorical": True},
     {"name": "CREATION_TIMESTAMP", "type": ["null", "long"]},
 ]
-USERS_FIELDS = [{"name": "USER_ID", "type": "string"}, {"name": "NATIONALITY", "type": ["null", "string"], "categorical": True}]
+USERS_FIELDS = [
+    {"name": "USER_ID", "type": "string"},
+    {"name": "NATIONALITY", "type": ["null", "string"], "categorical": True},
+]
 POPULARITY = "arn:aws:personalize:::recipe/aws-popularity-count"
 BUCKET = "test-data"
 ROLE = "personalize-role"
 
 
 def avro(name: str, fields: list[dict]) -> str:
-    return json.dumps({"type": "record", "name": name, "namespace": "com.amazonaws.personalize.schema", "fields": fields})
+    return json.dumps(
+        {"type": "record", "name": name, "namespace": "com.amazonaws.personalize.schema", "fields": fields}
+    )
 
 
 def group(aws: SimpleNamespace, name: str = "group") -> str:
@@ -38,11 +43,18 @@ def group(aws: SimpleNamespace, name: str = "group") -> str:
     return arn
 
 
-def dataset(aws: SimpleNamespace, group_arn: str, kind: str = "INTERACTIONS", fields: list[dict] | None = None,
-            name: str | None = None) -> str:
+def dataset(
+    aws: SimpleNamespace,
+    group_arn: str,
+    kind: str = "INTERACTIONS",
+    fields: list[dict] | None = None,
+    name: str | None = None,
+) -> str:
     defaults = {"INTERACTIONS": INTERACTIONS_FIELDS, "ITEMS": ITEMS_FIELDS, "USERS": USERS_FIELDS}
     schema_name = name or f"{group_arn.rsplit('/', 1)[-1]}-{kind.lower()}"
-    schema_arn = aws.personalize.create_schema(name=schema_name, schema=avro(kind.title(), fields or defaults[kind]))["schemaArn"]
+    schema_arn = aws.personalize.create_schema(name=schema_name, schema=avro(kind.title(), fields or defaults[kind]))[
+        "schemaArn"
+    ]
     arn = aws.personalize.create_dataset(
         name=schema_name, datasetGroupArn=group_arn, datasetType=kind, schemaArn=schema_arn
     )["datasetArn"]
@@ -50,21 +62,38 @@ def dataset(aws: SimpleNamespace, group_arn: str, kind: str = "INTERACTIONS", fi
     return arn
 
 
-def bucket_and_role(aws: SimpleNamespace, actions: tuple[str, ...] = ("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
-                    trusted: str = "personalize.amazonaws.com") -> str:
+def bucket_and_role(
+    aws: SimpleNamespace,
+    actions: tuple[str, ...] = ("s3:GetObject", "s3:ListBucket", "s3:PutObject"),
+    trusted: str = "personalize.amazonaws.com",
+) -> str:
     """A bucket whose policy lets Personalize perform `actions`, and a role that trusts `trusted`; the role's ARN."""
     aws.s3.create_bucket(Bucket=BUCKET)
-    aws.s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow", "Principal": {"Service": "personalize.amazonaws.com"}, "Action": list(actions),
-            "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
-        }],
-    }))
-    return aws.iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": trusted}, "Action": "sts:AssumeRole"}],
-    }))["Role"]["Arn"]
+    aws.s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "personalize.amazonaws.com"},
+                        "Action": list(actions),
+                        "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
+                    }
+                ],
+            }
+        ),
+    )
+    return aws.iam.create_role(
+        RoleName=ROLE,
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": {"Service": trusted}, "Action": "sts:AssumeRole"}],
+            }
+        ),
+    )["Role"]["Arn"]
 
 
 def upload(aws: SimpleNamespace, key: str, frame: pd.DataFrame | str | bytes) -> str:
@@ -76,15 +105,17 @@ def upload(aws: SimpleNamespace, key: str, frame: pd.DataFrame | str | bytes) ->
     return f"s3://{BUCKET}/{key}"
 
 
-def start_import(aws: SimpleNamespace, dataset_arn: str, location: str, role_arn: str, name: str = "import",
-                 mode: str = "FULL") -> str:
+def start_import(
+    aws: SimpleNamespace, dataset_arn: str, location: str, role_arn: str, name: str = "import", mode: str = "FULL"
+) -> str:
     return aws.personalize.create_dataset_import_job(
         jobName=name, datasetArn=dataset_arn, dataSource={"dataLocation": location}, roleArn=role_arn, importMode=mode
     )["datasetImportJobArn"]
 
 
-def import_frame(aws: SimpleNamespace, dataset_arn: str, frame: pd.DataFrame, role_arn: str, name: str = "import",
-                 mode: str = "FULL") -> dict:
+def import_frame(
+    aws: SimpleNamespace, dataset_arn: str, frame: pd.DataFrame, role_arn: str, name: str = "import", mode: str = "FULL"
+) -> dict:
     """Upload `frame` and import it; the finished job's description."""
     job = start_import(aws, dataset_arn, upload(aws, f"{name}.csv", frame), role_arn, name, mode)
     return wait_until(lambda: aws.personalize.describe_dataset_import_job(datasetImportJobArn=job)["datasetImportJob"])
@@ -100,7 +131,9 @@ def trained_group(aws: SimpleNamespace, frame: pd.DataFrame | None = None) -> Si
 
 
 def solution(aws: SimpleNamespace, group_arn: str, recipe: str = POPULARITY, name: str = "solution", **kwargs) -> str:
-    arn = aws.personalize.create_solution(name=name, datasetGroupArn=group_arn, recipeArn=recipe, **kwargs)["solutionArn"]
+    arn = aws.personalize.create_solution(name=name, datasetGroupArn=group_arn, recipeArn=recipe, **kwargs)[
+        "solutionArn"
+    ]
     wait_until(lambda: aws.personalize.describe_solution(solutionArn=arn)["solution"])
     return arn
 
@@ -128,5 +161,7 @@ def deployed(aws: SimpleNamespace, frame: pd.DataFrame | None = None) -> SimpleN
 
 def tracker(aws: SimpleNamespace, group_arn: str, name: str = "tracker") -> dict:
     created = aws.personalize.create_event_tracker(name=name, datasetGroupArn=group_arn)
-    wait_until(lambda: aws.personalize.describe_event_tracker(eventTrackerArn=created["eventTrackerArn"])["eventTracker"])
+    wait_until(
+        lambda: aws.personalize.describe_event_tracker(eventTrackerArn=created["eventTrackerArn"])["eventTracker"]
+    )
     return created

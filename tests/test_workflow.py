@@ -44,7 +44,11 @@ def test_the_workflow_runs_against_the_server(managed_policies, server_url, monk
 
 
 def aws_cli(server_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = os.environ | {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": REGION}
+    env = os.environ | {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+    }
     command = [sys.executable, "-m", "awscli", "--endpoint-url", server_url, "--output", "json", *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
 
@@ -60,8 +64,13 @@ def test_the_aws_cli_works_against_the_server(server_url):
     assert "arn:aws:personalize:::recipe/aws-popularity-count" in {r["recipeArn"] for r in recipes}
 
     missing = aws_cli(
-        server_url, "personalize-runtime", "get-recommendations", "--user-id", "u1",
-        "--campaign-arn", "arn:aws:personalize:us-east-1:123456789012:campaign/none",
+        server_url,
+        "personalize-runtime",
+        "get-recommendations",
+        "--user-id",
+        "u1",
+        "--campaign-arn",
+        "arn:aws:personalize:us-east-1:123456789012:campaign/none",
     )
     assert missing.returncode != 0
     assert "ResourceNotFoundException" in missing.stderr

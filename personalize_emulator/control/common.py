@@ -42,13 +42,12 @@ def delete_unless_used(
         if resource.status in DELETING:
             raise ResourceInUseException(f"{resource.arn} is already being deleted.")
         if resource.has_status and resource.status in IN_FLIGHT:
-            raise ResourceInUseException(
-                f"{resource.arn} cannot be deleted while its status is {resource.status}."
-            )
+            raise ResourceInUseException(f"{resource.arn} cannot be deleted while its status is {resource.status}.")
         live = [d.arn for d in dependents]
         if live:
             shown = ", ".join(live[:5]) + (f" and {len(live) - 5} more" if len(live) > 5 else "")
             raise ResourceInUseException(f"{resource.arn} is in use by {shown}; delete those first.")
+
         def remove() -> None:
             for arn in {resource.arn, *also_remove}:
                 backend.remove(arn)
@@ -60,7 +59,10 @@ def delete_unless_used(
 
 
 def reach_s3(
-    backend: PersonalizeBackend, role_arn: str | None, url: str, actions: tuple[str, ...],
+    backend: PersonalizeBackend,
+    role_arn: str | None,
+    url: str,
+    actions: tuple[str, ...],
     error: type[Exception] = InvalidInputException,
 ) -> S3Location:
     """Check that Personalize may perform `actions` at `url` through `role_arn`.

@@ -59,7 +59,9 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
             raise _type_error(path, "an object", value)
         for name in shape.required_members:
             if value.get(name) is None:
-                problems.append(f"Value null at '{_join(path, name)}' failed to satisfy constraint: Member must not be null")
+                problems.append(
+                    f"Value null at '{_join(path, name)}' failed to satisfy constraint: Member must not be null"
+                )
         for name, member_value in value.items():
             member = shape.members.get(name)
             if member is not None and member_value is not None:
@@ -70,7 +72,9 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
         _check_size(shape, len(value), value, path, problems, "length")
         for index, item in enumerate(value, start=1):
             if item is None:
-                problems.append(f"Value null at '{path}.{index}.member' failed to satisfy constraint: Member must not be null")
+                problems.append(
+                    f"Value null at '{path}.{index}.member' failed to satisfy constraint: Member must not be null"
+                )
             else:
                 _check(shape.member, item, f"{path}.{index}.member", problems)
     elif kind == "map":
@@ -80,7 +84,9 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str]) -> None:
         for key, item in value.items():
             _check(shape.key, key, f"{path}.{key}.key", problems)
             if item is None:
-                problems.append(f"Value null at '{path}.{key}.value' failed to satisfy constraint: Member must not be null")
+                problems.append(
+                    f"Value null at '{path}.{key}.value' failed to satisfy constraint: Member must not be null"
+                )
             else:
                 _check(shape.value, item, f"{path}.{key}.value", problems)
     elif kind == "string":

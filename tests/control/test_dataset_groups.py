@@ -11,7 +11,9 @@ def test_create_dataset_group_moves_through_pending_to_active(aws, visible_pace)
     assert arn == f"arn:aws:personalize:{REGION}:{ACCOUNT}:dataset-group/movies"
     first = aws.personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"]
     assert first["status"] == "CREATE PENDING"
-    wait_until(lambda: aws.personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"], "CREATE IN_PROGRESS")
+    wait_until(
+        lambda: aws.personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"], "CREATE IN_PROGRESS"
+    )
     described = wait_until(lambda: aws.personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"])
     assert described["name"] == "movies"
     assert described["lastUpdatedDateTime"] >= described["creationDateTime"]
@@ -55,8 +57,15 @@ def test_list_dataset_groups_pages_with_next_token(aws):
     pages = aws.personalize.get_paginator("list_dataset_groups").paginate(PaginationConfig={"PageSize": 2})
     names = [g["name"] for page in pages for g in page["datasetGroups"]]
     assert sorted(names) == [f"group-{i}" for i in range(5)]
-    assert set(first["datasetGroups"][0]) <= {"name", "datasetGroupArn", "status", "creationDateTime",
-                                              "lastUpdatedDateTime", "failureReason", "domain"}
+    assert set(first["datasetGroups"][0]) <= {
+        "name",
+        "datasetGroupArn",
+        "status",
+        "creationDateTime",
+        "lastUpdatedDateTime",
+        "failureReason",
+        "domain",
+    }
 
 
 def test_list_dataset_groups_refuses_a_forged_token(aws):
@@ -70,7 +79,9 @@ def test_delete_dataset_group_passes_through_delete_pending_and_disappears(aws, 
     arn = group(aws)
     aws.personalize.delete_dataset_group(datasetGroupArn=arn)
     assert aws.personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"]["status"] == "DELETE PENDING"
-    wait_until(lambda: aws.personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"], "DELETE IN_PROGRESS")
+    wait_until(
+        lambda: aws.personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"], "DELETE IN_PROGRESS"
+    )
 
     def exists():
         return any(g["datasetGroupArn"] == arn for g in aws.personalize.list_dataset_groups()["datasetGroups"])

@@ -105,7 +105,9 @@ def _implemented():
 
 @pytest.mark.parametrize("service, operation", list(_implemented()), ids=lambda v: getattr(v, "name", v))
 def test_every_implemented_operation_answers_garbage_with_a_4xx(server_url, service, operation):
-    garbage = {member: {"nested": ["garbage"]} for member in operation.input_shape.members} if operation.input_shape else {}
+    garbage = (
+        {member: {"nested": ["garbage"]} for member in operation.input_shape.members} if operation.input_shape else {}
+    )
     if service == CONTROL_PLANE:
         response = control(server_url, operation.name, garbage)
     else:

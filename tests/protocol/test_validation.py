@@ -57,8 +57,11 @@ def test_nested_list_members_are_named_by_position():
 
 def test_map_limits_are_checked():
     values = {f"P{n}": '"x"' for n in range(26)}
-    text = message(RUNTIME, "GetRecommendations", {"campaignArn": "arn:aws:personalize:us-east-1:1:campaign/c",
-                                                   "filterValues": values})
+    text = message(
+        RUNTIME,
+        "GetRecommendations",
+        {"campaignArn": "arn:aws:personalize:us-east-1:1:campaign/c", "filterValues": values},
+    )
     assert "at 'filterValues' failed to satisfy constraint: Member must have length less than or equal to 25" in text
 
 
@@ -84,7 +87,10 @@ def test_wrong_json_types_are_serialization_errors(body, expected):
 
 def test_unicode_property_patterns_are_understood():
     # Tag values use \p{L}\p{Z}\p{N}: letters of any script pass, control characters do not.
-    good = {"resourceArn": "arn:aws:personalize:us-east-1:1:dataset-group/g", "tags": [{"tagKey": "é", "tagValue": "日本"}]}
+    good = {
+        "resourceArn": "arn:aws:personalize:us-east-1:1:dataset-group/g",
+        "tags": [{"tagKey": "é", "tagValue": "日本"}],
+    }
     validate(shape(CONTROL_PLANE, "TagResource"), good)
     bad = {"resourceArn": good["resourceArn"], "tags": [{"tagKey": "k", "tagValue": "\u0007"}]}
     assert "tags.1.member.tagValue" in message(CONTROL_PLANE, "TagResource", bad)
