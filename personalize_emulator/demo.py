@@ -45,6 +45,29 @@ def synthetic_interactions(users: int = 300, items: int = 120, per_user: int = 1
     return pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"])
 
 
+def bucket_policy(bucket: str, actions: tuple[str, ...]) -> dict[str, Any]:
+    """The bucket policy AWS asks for: the Personalize service principal may perform `actions` on the bucket."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "personalize.amazonaws.com"},
+                "Action": list(actions),
+                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+            }
+        ],
+    }
+
+
+def trust_policy(service: str = "personalize.amazonaws.com") -> dict[str, Any]:
+    """A role trust policy that lets `service` assume the role."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
+    }
+
+
 def wait_for(describe: Callable[[], dict[str, Any]], poll: float = 0.05, timeout: float = 600) -> dict[str, Any]:
     """Poll a describe call until its status settles; raise with the failureReason if it failed."""
     deadline = time.monotonic() + timeout
@@ -73,37 +96,10 @@ def run_workflow(
     bucket = f"{NAME}-{account}"
 
     s3.create_bucket(Bucket=bucket)
-    s3.put_bucket_policy(
-        Bucket=bucket,
-        Policy=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "personalize.amazonaws.com"},
-                        "Action": ["s3:GetObject", "s3:ListBucket"],
-                        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                    }
-                ],
-            }
-        ),
-    )
-    role_arn = iam.create_role(
-        RoleName=f"{NAME}-role",
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "personalize.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
-    )["Role"]["Arn"]
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(bucket_policy(bucket, ("s3:GetObject", "s3:ListBucket"))))
+    role_arn = iam.create_role(RoleName=f"{NAME}-role", AssumeRolePolicyDocument=json.dumps(trust_policy()))["Role"][
+        "Arn"
+    ]
     iam.attach_role_policy(RoleName=f"{NAME}-role", PolicyArn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
     frame = synthetic_interactions()
     buffer = io.StringIO()

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from personalize_emulator.demo import synthetic_interactions
+from personalize_emulator.demo import bucket_policy, synthetic_interactions, trust_policy
 from tests.conftest import wait_until
 
 INTERACTIONS_FIELDS = [
@@ -69,31 +69,8 @@ def bucket_and_role(
 ) -> str:
     """A bucket whose policy lets Personalize perform `actions`, and a role that trusts `trusted`; the role's ARN."""
     aws.s3.create_bucket(Bucket=BUCKET)
-    aws.s3.put_bucket_policy(
-        Bucket=BUCKET,
-        Policy=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "personalize.amazonaws.com"},
-                        "Action": list(actions),
-                        "Resource": [f"arn:aws:s3:::{BUCKET}", f"arn:aws:s3:::{BUCKET}/*"],
-                    }
-                ],
-            }
-        ),
-    )
-    return aws.iam.create_role(
-        RoleName=ROLE,
-        AssumeRolePolicyDocument=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": {"Service": trusted}, "Action": "sts:AssumeRole"}],
-            }
-        ),
-    )["Role"]["Arn"]
+    aws.s3.put_bucket_policy(Bucket=BUCKET, Policy=json.dumps(bucket_policy(BUCKET, actions)))
+    return aws.iam.create_role(RoleName=ROLE, AssumeRolePolicyDocument=json.dumps(trust_policy(trusted)))["Role"]["Arn"]
 
 
 def upload(aws: SimpleNamespace, key: str, frame: pd.DataFrame | str | bytes) -> str:
