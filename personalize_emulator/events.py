@@ -13,7 +13,9 @@ from .operations import operation
 from .records import build_record, parse_properties
 
 # Members of an event that AWS refuses inside `properties` (compared without case).
-EVENT_RESERVED_PROPERTIES = frozenset({"userid", "sessionid", "eventtype", "timestamp", "recommendationid", "impression"})
+EVENT_RESERVED_PROPERTIES = frozenset(
+    {"userid", "sessionid", "eventtype", "timestamp", "recommendationid", "impression"}
+)
 
 
 @operation("PutEvents")
@@ -54,7 +56,10 @@ def put_events(backend, tracking_id, session_id, event_list, user_id=None):
 def _put_records(backend, dataset_arn: str, dataset_type: str, id_field: str, records: list[dict], id_member: str):
     dataset = backend.get(dataset_arn, Dataset)
     if dataset.dataset_type != dataset_type:
-        raise InvalidInputException(f"{dataset_arn} is a {dataset.dataset_type} dataset, not a {dataset_type} dataset.")
+        raise InvalidInputException(
+            f"The dataset {dataset_arn} has the type {dataset.dataset_type}; "
+            f"these records go in a dataset of type {dataset_type}."
+        )
     if dataset.status != ACTIVE:
         raise ResourceInUseException(f"The dataset {dataset_arn} is {dataset.status}, not ACTIVE.")
     schema = dataset.table.schema

@@ -1,8 +1,10 @@
 """The filter expression language of Amazon Personalize, parsed into a tree and checked against the schemas.
 
     EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")
-    INCLUDE ItemID WHERE Items.GENRE IN ($GENRES) AND Items.PRICE < 20 IF Users.AGE >= 18
-    EXCLUDE ItemID WHERE Items.ITEM_ID IN ("a", "b") | INCLUDE ItemID WHERE Items.GENRE = CurrentItem.GENRE
+    INCLUDE ItemID WHERE Items.GENRE IN ($GENRES) AND Items.PRICE < 20 IF CurrentUser.AGE >= 18
+    EXCLUDE ItemID WHERE Items.ITEM_ID IN ("a", "b") | INCLUDE ItemID WHERE Items.GENRE IN CurrentItem.GENRE
+
+The IF clause tests only the user asking (`CurrentUser.FIELD`, a field of the Users schema), as AWS documents.
 
 An expression that does not parse, or that names a field the schemas lack, is refused with a message that
 says where (the character position) and what was expected.
@@ -20,7 +22,7 @@ _TOKEN = re.compile(
         (?P<string>"(?:[^"\\]|\\.)*")
       | (?P<number>-?\d+(?:\.\d+)?)
       | (?P<param>\$[A-Za-z0-9_]+)
-      | (?P<op><=|>=|=|<|>)
+      | (?P<op><=|>=|!=|=|<|>)
       | (?P<punct>[(),|*])
       | (?P<word>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)
     )""",
@@ -28,8 +30,9 @@ _TOKEN = re.compile(
 )
 TARGETS = {"ITEMID": "ItemID", "ACTIONID": "ActionID", "USERID": "UserID"}
 DATASETS = {"ITEMS": "ITEMS", "INTERACTIONS": "INTERACTIONS", "USERS": "USERS", "CURRENTITEM": "ITEMS",
-            "ACTIONS": "ACTIONS", "ACTIONINTERACTIONS": "ACTION_INTERACTIONS"}
-COMPARISONS = {"=", "<", ">", "<=", ">="}
+            "CURRENTUSER": "USERS", "ACTIONS": "ACTIONS", "ACTIONINTERACTIONS": "ACTION_INTERACTIONS",
+            "ACTION_INTERACTIONS": "ACTION_INTERACTIONS"}
+COMPARISONS = {"=", "!=", "<", ">", "<=", ">="}
 
 
 @dataclass(frozen=True)
@@ -40,9 +43,9 @@ class Value:
 
 @dataclass(frozen=True)
 class Condition:
-    dataset: str  # as written: Items, Interactions, Users, ...
+    dataset: str  # as written: Items, Interactions, Users, CurrentUser, ...
     field: str
-    op: str  # IN, NOT IN, =, <, >, <=, >=
+    op: str  # IN, NOT IN, =, !=, <, >, <=, >=
     values: tuple[Value, ...]
 
 
@@ -77,7 +80,8 @@ class _Tokens:
                 break
             match = _TOKEN.match(text, position)
             if not match:
-                _fail(text, position, "an unexpected character")
+                at = len(text) - len(text[position:].lstrip())
+                _fail(text, at, f"unexpected character {text[at]!r}")
             kind = match.lastgroup
             self.items.append((kind, match.group(kind), match.start(kind)))
             position = match.end()
@@ -89,14 +93,14 @@ class _Tokens:
     def next(self, expected: str) -> tuple[str, str, int]:
         token = self.peek()
         if token is None:
-            _fail(self.text, len(self.text), f"{expected}, but the expression ended")
+            _fail(self.text, len(self.text), f"expected {expected}, but the expression ended")
         self.index += 1
         return token
 
     def word(self, *choices: str) -> str:
         kind, value, at = self.next(" or ".join(choices))
         if kind != "word" or value.upper() not in choices:
-            _fail(self.text, at, f"{' or '.join(choices)}, found {value!r}")
+            _fail(self.text, at, f"expected {' or '.join(choices)}, found {value!r}")
         return value.upper()
 
     def at_word(self, *choices: str) -> bool:
@@ -104,8 +108,8 @@ class _Tokens:
         return token is not None and token[0] == "word" and token[1].upper() in choices
 
 
-def _fail(text: str, at: int, what: str) -> None:
-    raise InvalidInputException(f"Invalid filter expression at character {at + 1}: expected {what}. Expression: {text}")
+def _fail(text: str, at: int, problem: str) -> None:
+    raise InvalidInputException(f"Invalid filter expression at character {at + 1}: {problem}. Expression: {text}")
 
 
 def parse(text: str) -> FilterExpression:
@@ -115,7 +119,7 @@ def parse(text: str) -> FilterExpression:
     while tokens.peek() is not None:
         kind, value, at = tokens.next("|")
         if value != "|":
-            _fail(text, at, f"'|', AND, OR or IF, found {value!r}")
+            _fail(text, at, f"expected '|', AND, OR or IF, found {value!r}")
         statements.append(_statement(tokens))
     return FilterExpression(statements)
 
@@ -124,53 +128,93 @@ def _statement(tokens: _Tokens) -> Statement:
     action = tokens.word("EXCLUDE", "INCLUDE")
     kind, value, at = tokens.next("ItemID, ActionID or UserID")
     if value.upper() not in TARGETS:
-        _fail(tokens.text, at, f"ItemID, ActionID or UserID, found {value!r}")
+        _fail(tokens.text, at, f"expected ItemID, ActionID or UserID, found {value!r}")
     statement = Statement(action, TARGETS[value.upper()])
     tokens.word("WHERE")
     statement.where = _conditions(tokens)
     if tokens.at_word("IF"):
         tokens.next("IF")
-        statement.when = _conditions(tokens)
+        statement.when = _conditions(tokens, current_user=True)
     return statement
 
 
-def _conditions(tokens: _Tokens) -> list[tuple[str, Condition]]:
-    out = [("AND", _condition(tokens))]
+def _conditions(tokens: _Tokens, current_user: bool = False) -> list[tuple[str, Condition]]:
+    """Conditions joined by AND or OR; AWS lets them use only the dataset of the first one."""
+    first = _condition(tokens, current_user)
+    out = [("AND", first)]
     while tokens.at_word("AND", "OR"):
         connective = tokens.word("AND", "OR")
-        out.append((connective, _condition(tokens)))
+        start = tokens.peek()
+        condition = _condition(tokens, current_user)
+        if DATASETS[condition.dataset.upper()] != DATASETS[first.dataset.upper()]:
+            _fail(
+                tokens.text,
+                start[2],
+                f"a condition on {condition.dataset} cannot join one on {first.dataset} with {connective}; "
+                "chain a second expression with '|' instead",
+            )
+        out.append((connective, condition))
     return out
 
 
-def _condition(tokens: _Tokens) -> Condition:
+def _condition(tokens: _Tokens, current_user: bool = False) -> Condition:
     kind, value, at = tokens.next("a field such as Items.GENRE")
     dataset, _, name = value.partition(".")
     if kind != "word" or not name or dataset.upper() not in DATASETS:
-        _fail(tokens.text, at, f"a field such as Items.GENRE or Interactions.EVENT_TYPE, found {value!r}")
-    kind, op, op_at = tokens.next("IN, NOT IN, =, <, >, <= or >=")
+        _fail(tokens.text, at, f"expected a field such as Items.GENRE or Interactions.EVENT_TYPE, found {value!r}")
+    if current_user and dataset.upper() != "CURRENTUSER":
+        expected = "a field of the user asking, such as CurrentUser.AGE, after IF"
+        _fail(tokens.text, at, f"expected {expected}, found {value!r}")
+    if DATASETS[dataset.upper()] in ("INTERACTIONS", "ACTION_INTERACTIONS") and name != "EVENT_TYPE":
+        why = "interactions are filtered only by event type"
+        _fail(tokens.text, at, f"expected {dataset}.EVENT_TYPE ({why}), found {value!r}")
+    kind, op, op_at = tokens.next("IN, NOT IN, =, !=, <, >, <= or >=")
     if kind == "word" and op.upper() == "NOT":
         tokens.word("IN")
         op = "NOT IN"
     elif kind == "word" and op.upper() == "IN":
         op = "IN"
     elif kind != "op":
-        _fail(tokens.text, op_at, f"IN, NOT IN, =, <, >, <= or >=, found {op!r}")
-    values = _value_list(tokens) if op in ("IN", "NOT IN") else (_value(tokens),)
+        _fail(tokens.text, op_at, f"expected IN, NOT IN, =, !=, <, >, <= or >=, found {op!r}")
+    first = tokens.index
+    values = _value_list(tokens) if op in ("IN", "NOT IN") else _single_value(tokens)
+    if op == "NOT IN":
+        param = next((t for t in tokens.items[first : tokens.index] if t[0] == "param"), None)
+        if param is not None:
+            advice = "use IN with the opposite action (EXCLUDE instead of INCLUDE, or the reverse)"
+            _fail(tokens.text, param[2], f"a placeholder parameter such as {param[1]} cannot follow NOT IN; {advice}")
     return Condition(dataset, name, op, values)
 
 
 def _value_list(tokens: _Tokens) -> tuple[Value, ...]:
+    """`("a", "b")`, `($PARAM)`, or a bare `CurrentItem.FIELD` (AWS's docs write `Items.GENRE IN CurrentItem.GENRE`)."""
+    token = tokens.peek()
+    if token is not None and token[0] == "word" and token[1].upper().startswith("CURRENTITEM."):
+        return (_value(tokens),)
     kind, value, at = tokens.next("'(' opening a list of values")
     if value != "(":
-        _fail(tokens.text, at, f"'(' opening a list of values, found {value!r}")
+        _fail(tokens.text, at, f"expected '(' opening a list of values, found {value!r}")
     values = [_value(tokens)]
     while True:
         kind, value, at = tokens.next("',' or ')'")
         if value == ")":
             return tuple(values)
         if value != ",":
-            _fail(tokens.text, at, f"',' or ')', found {value!r}")
+            _fail(tokens.text, at, f"expected ',' or ')', found {value!r}")
         values.append(_value(tokens))
+
+
+def _single_value(tokens: _Tokens) -> tuple[Value, ...]:
+    """The value a comparison takes, bare or in parentheses (AWS's docs write `Actions.VALUE > ($VALUE)`)."""
+    token = tokens.peek()
+    if token is None or token[1] != "(":
+        return (_value(tokens),)
+    tokens.next("'('")
+    value = _value(tokens)
+    kind, text, at = tokens.next("')'")
+    if text != ")":
+        _fail(tokens.text, at, f"expected ')', found {text!r}")
+    return (value,)
 
 
 def _value(tokens: _Tokens) -> Value:
@@ -183,7 +227,7 @@ def _value(tokens: _Tokens) -> Value:
         return Value("any", value)
     if kind == "word" and value.upper().startswith("CURRENTITEM."):
         return Value("current", value.partition(".")[2])
-    _fail(tokens.text, at, f'a value: "text", a number, $PARAMETER or CurrentItem.FIELD, found {value!r}')
+    _fail(tokens.text, at, f'expected a value: "text", a number, $PARAMETER or CurrentItem.FIELD, found {value!r}')
     raise AssertionError  # unreachable: _fail raises
 
 
@@ -198,11 +242,14 @@ def check_fields(expression: FilterExpression, fields_by_type: dict[str, set[str
                     f"The filter refers to {condition.dataset}.{condition.field}, but the dataset group has no "
                     f"{dataset_type} dataset. Expression: {text}"
                 )
-            if condition.field not in known and not (dataset_type == "INTERACTIONS" and condition.field == "EVENT_TYPE"):
+            event_type = condition.field == "EVENT_TYPE" and dataset_type in ("INTERACTIONS", "ACTION_INTERACTIONS")
+            if condition.field not in known and not event_type:
                 raise InvalidInputException(
                     f"The filter refers to {condition.dataset}.{condition.field}, which the {dataset_type} schema "
                     f"does not have (it has {', '.join(sorted(known))}). Expression: {text}"
                 )
             for value in condition.values:
                 if value.kind == "current" and value.text not in fields_by_type.get("ITEMS", set()):
-                    raise InvalidInputException(f"CurrentItem.{value.text} is not a field of the ITEMS schema. Expression: {text}")
+                    raise InvalidInputException(
+                        f"CurrentItem.{value.text} is not a field of the ITEMS schema. Expression: {text}"
+                    )

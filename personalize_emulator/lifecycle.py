@@ -112,8 +112,11 @@ def start_create(
                 if resource.status == CREATE_STOPPING:
                     set_status(resource, CREATE_STOPPED)
         except JobFailed as failure:
-            with lock:
-                set_status(resource, CREATE_FAILED, str(failure))
+            with lock:  # a run asked to stop ends stopped, even if its work failed meanwhile
+                if resource.status == CREATE_STOPPING:
+                    set_status(resource, CREATE_STOPPED)
+                else:
+                    set_status(resource, CREATE_FAILED, str(failure))
         except Exception as exc:  # a bug of ours must not leave the resource in progress forever
             log.exception("job for %s failed", resource.arn)
             with lock:

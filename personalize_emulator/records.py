@@ -22,14 +22,16 @@ def _plain(name: str) -> str:
 
 
 def parse_properties(text: str | None, where: str) -> dict[str, Any]:
+    """The `properties` JSON object; anything else is refused with AWS's exact words."""
     if text is None:
         return {}
     try:
         value = json.loads(text)
     except ValueError:
-        raise InvalidInputException(f"{where}: Error parsing properties json: {text[:100]!r}.") from None
+        value = None
     if not isinstance(value, dict):
-        raise InvalidInputException(f"{where}: properties must be a JSON object, such as {{\"numberOfRatings\": \"12\"}}.")
+        log.warning("%s: properties is not a JSON object: %.100r", where, text)
+        raise InvalidInputException("Error parsing properties json")
     return value
 
 
@@ -66,7 +68,9 @@ def coerce(field: Field, value: Any, where: str) -> Any:
         return None
     try:
         if field.type == "string":
-            return value if isinstance(value, str) else json.dumps(value) if isinstance(value, (dict, list)) else str(value)
+            if isinstance(value, str):
+                return value
+            return json.dumps(value) if isinstance(value, (dict, list)) else str(value)
         if field.type == "boolean":
             if isinstance(value, bool):
                 return value

@@ -40,20 +40,24 @@ def snapshot(backend: PersonalizeBackend, group_arn: str, solution_config: dict[
 
 
 def check_minimums(interactions: pd.DataFrame) -> None:
-    """AWS trains only on at least 1,000 interactions from at least 25 users with two or more each."""
-    count = len(interactions)
+    """AWS trains only on at least 1,000 interactions from at least 25 users with two or more each.
+
+    The users' rule fails with the guide's exact words ("Create failed. Dataset has fewer than 25 users with
+    at least 2 interactions each."); the guide quotes none for the 1,000 rule, which is worded alike.
+    """
     per_user = interactions["USER_ID"].value_counts()
-    users = int((per_user >= 2).sum())
     problems = []
-    if count < MIN_INTERACTIONS:
-        problems.append(f"Dataset has fewer than {MIN_INTERACTIONS} interactions ({count})")
-    if users < MIN_USERS_WITH_TWO:
-        problems.append(f"Dataset has fewer than {MIN_USERS_WITH_TWO} users with at least 2 interactions each ({users})")
+    if len(interactions) < MIN_INTERACTIONS:
+        problems.append(f"Dataset has fewer than {MIN_INTERACTIONS} interactions.")
+    if int((per_user >= 2).sum()) < MIN_USERS_WITH_TWO:
+        problems.append(f"Dataset has fewer than {MIN_USERS_WITH_TWO} users with at least 2 interactions each.")
     if problems:
-        raise JobFailed("Create failed. " + ". ".join(problems) + ".")
+        raise JobFailed(" ".join(["Create failed.", *problems]))
 
 
-def train(recipe: Recipe, data: TrainingData, config: TrainingConfig, previous: Model | None) -> tuple[Model, dict[str, float]]:
+def train(
+    recipe: Recipe, data: TrainingData, config: TrainingConfig, previous: Model | None
+) -> tuple[Model, dict[str, float]]:
     """The final model on all the data, and the offline metrics from a model trained on AWS's split."""
     metrics = evaluate(recipe, data, config)
     return recipe.train(data, config, previous), metrics

@@ -142,3 +142,31 @@ def tracker(aws: SimpleNamespace, group_arn: str, name: str = "tracker") -> dict
         lambda: aws.personalize.describe_event_tracker(eventTrackerArn=created["eventTrackerArn"])["eventTracker"]
     )
     return created
+
+
+def planted_interactions(
+    users_per_item: dict[str, int], users: int = 60, per_user: int = 20, event_type: str = "click"
+) -> pd.DataFrame:
+    """Interactions with a known popularity: item `name` is chosen once by each of the first `users_per_item[name]`
+    users; each user is padded to `per_user` rows with items only they chose (60 x 20 = 1,200 rows, over 1,000)."""
+    rows = []
+    for user in range(users):
+        chosen = [item for item, count in users_per_item.items() if user < count]
+        chosen += [f"solo-{user:02d}-{j:02d}" for j in range(per_user - len(chosen))]
+        rows += [
+            (f"user-{user:02d}", item, 1_700_000_000 + 60 * (user * per_user + step), event_type)
+            for step, item in enumerate(chosen)
+        ]
+    return pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"])
+
+
+def group_with_interactions(
+    aws: SimpleNamespace, fields: list[dict], frame: pd.DataFrame | None = None
+) -> SimpleNamespace:
+    """A dataset group whose Interactions schema has `fields`, with `frame` imported when given."""
+    group_arn = group(aws)
+    interactions = dataset(aws, group_arn, fields=fields)
+    role = bucket_and_role(aws)
+    if frame is not None:
+        import_frame(aws, interactions, frame, role)
+    return SimpleNamespace(group=group_arn, interactions=interactions, role=role)

@@ -61,18 +61,30 @@ def aws(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iter
             yield _clients(request.param, None)
 
 
+_CLIENTS: dict[str | None, SimpleNamespace] = {}
+
+
 def _clients(adapter: str, url: str | None) -> SimpleNamespace:
-    session = boto3.session.Session(region_name=REGION)
-    return SimpleNamespace(
-        adapter=adapter,
-        url=url,
-        session=session,
-        personalize=session.client("personalize"),
-        runtime=session.client("personalize-runtime"),
-        events=session.client("personalize-events"),
-        s3=session.client("s3"),
-        iam=session.client("iam"),
-    )
+    """Clients are made once per adapter: creating six botocore clients costs more than most tests."""
+    if url not in _CLIENTS:
+        session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+        )
+
+        def client(name: str):
+            return session.client(name, endpoint_url=url)
+
+        _CLIENTS[url] = SimpleNamespace(
+            adapter=adapter,
+            url=url,
+            session=session,
+            personalize=client("personalize"),
+            runtime=client("personalize-runtime"),
+            events=client("personalize-events"),
+            s3=client("s3"),
+            iam=client("iam"),
+        )
+    return _CLIENTS[url]
 
 
 def wait_until(describe: Callable[[], dict[str, Any]], status: str = "ACTIVE", timeout: float = 30) -> dict[str, Any]:

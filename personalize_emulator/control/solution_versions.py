@@ -9,7 +9,15 @@ from typing import Any
 from .. import training
 from ..arns import solution_version_arn
 from ..errors import InvalidInputException, ResourceInUseException
-from ..lifecycle import ACTIVE, CREATE_IN_PROGRESS, CREATE_PENDING, CREATE_STOPPING, set_status, start_create
+from ..lifecycle import (
+    ACTIVE,
+    CREATE_IN_PROGRESS,
+    CREATE_PENDING,
+    CREATE_STOPPED,
+    CREATE_STOPPING,
+    set_status,
+    start_create,
+)
 from ..operations import operation
 from ..recipes import Model, TrainingConfig, trainable
 from ..resources import Resource
@@ -64,10 +72,13 @@ def create_solution_version(backend, solution_arn, training_mode=None, name=None
     if mode == "UPDATE":
         if solution.recipe_name not in UPDATABLE_RECIPES:
             raise InvalidInputException(
-                f"trainingMode UPDATE is only for the User-Personalization recipe; this solution uses {solution.recipe_name}."
+                "trainingMode UPDATE is only for the User-Personalization recipe; "
+                f"this solution uses {solution.recipe_name}."
             )
         if previous is None:
-            raise InvalidInputException("trainingMode UPDATE needs an ACTIVE solution version trained with trainingMode FULL.")
+            raise InvalidInputException(
+                "trainingMode UPDATE needs an ACTIVE solution version trained with trainingMode FULL."
+            )
     if mode == "AUTOTRAIN":
         raise InvalidInputException("trainingMode AUTOTRAIN is set by Amazon Personalize itself, not by callers.")
     hyperparameters = recipe.hyperparameters(solution.solution_config.get("algorithmHyperParameters", {}))
@@ -119,13 +130,15 @@ def list_solution_versions(backend, solution_arn=None, next_token=None, max_resu
 
 @operation("StopSolutionVersionCreation")
 def stop_solution_version_creation(backend, solution_version_arn):
+    """As AWS documents: CREATE PENDING goes straight to CREATE STOPPED; CREATE IN_PROGRESS passes through
+    CREATE STOPPING while the training run winds down."""
     version = backend.get(solution_version_arn, SolutionVersion)
     with backend.lock:
         if version.status not in (CREATE_PENDING, CREATE_IN_PROGRESS):
             raise ResourceInUseException(
                 f"The solution version {version.arn} is {version.status}; only a version being created can be stopped."
             )
-        set_status(version, CREATE_STOPPING)
+        set_status(version, CREATE_STOPPED if version.status == CREATE_PENDING else CREATE_STOPPING)
 
 
 @operation("GetSolutionMetrics")

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import InvalidInputException
+from ..errors import InvalidInputException, ResourceInUseException
 from ..lifecycle import ACTIVE, IN_FLIGHT, start_create
 from ..operations import operation
 from ..recipes import trainable
@@ -80,7 +80,9 @@ def create_solution(
         try:
             float(solution_config["eventValueThreshold"])
         except ValueError:
-            raise InvalidInputException("solutionConfig.eventValueThreshold must be a number, given as a string.") from None
+            raise InvalidInputException(
+                "solutionConfig.eventValueThreshold must be a number, given as a string."
+            ) from None
     solution = backend.add(
         Solution(
             arn=backend.arn(f"solution/{name}"),
@@ -138,6 +140,11 @@ def delete_solution(backend, solution_arn):
 
     solution = backend.get(solution_arn, Solution)
     versions = {v.arn for v in solution.versions}
+    training = [v.arn for v in solution.versions if v.status in IN_FLIGHT]
+    if training:  # AWS refuses while a version is CREATE PENDING or CREATE IN_PROGRESS
+        raise ResourceInUseException(
+            f"{solution.arn} has the solution version {training[0]} in training; wait for it to finish "
+            "or stop it with StopSolutionVersionCreation, then delete the solution."
+        )
     campaigns = backend.all(Campaign, lambda c: c.serves_any(versions))
-    training = [v for v in solution.versions if v.status in IN_FLIGHT]
-    delete_unless_used(backend, solution, campaigns + training, also_remove=versions)
+    delete_unless_used(backend, solution, campaigns, also_remove=versions)

@@ -1,0 +1,141 @@
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.builders import dataset, group
+from tests.conftest import ACCOUNT, REGION, wait_gone, wait_until
+
+VALID = [
+    'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click", "stream")',
+    'INCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("*")',
+    "INCLUDE ItemID WHERE Items.GENRES IN ($GENRES)",
+    "INCLUDE ItemID WHERE Items.CREATION_TIMESTAMP < $DATE",
+    'EXCLUDE ItemID WHERE Items.GENRES IN ("horror") IF CurrentUser.NATIONALITY IN ("FR")',
+    'INCLUDE ItemID WHERE Items.GENRES IN ("drama") | EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")',
+]
+
+
+def full_group(aws):
+    """A dataset group with Interactions, Items (GENRES, CREATION_TIMESTAMP) and Users (NATIONALITY)."""
+    group_arn = group(aws)
+    for kind in ("INTERACTIONS", "ITEMS", "USERS"):
+        dataset(aws, group_arn, kind)
+    return group_arn
+
+
+def create(aws, group_arn, expression, name="filter"):
+    return aws.personalize.create_filter(name=name, datasetGroupArn=group_arn, filterExpression=expression)
+
+
+def error_of(raised):
+    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize("expression", VALID)
+def test_create_filter_accepts_and_keeps_a_valid_expression(aws, expression):
+    group_arn = full_group(aws)
+    arn = create(aws, group_arn, expression)["filterArn"]
+    assert arn == f"arn:aws:personalize:{REGION}:{ACCOUNT}:filter/filter"
+    described = wait_until(lambda: aws.personalize.describe_filter(filterArn=arn)["filter"])
+    assert described["filterExpression"] == expression
+
+
+def test_create_filter_names_the_character_where_the_syntax_breaks(aws):
+    group_arn = full_group(aws)
+    expression = 'EXCLUDE ItemID WERE Items.GENRES IN ("horror")'
+    with pytest.raises(ClientError) as raised:
+        create(aws, group_arn, expression)
+    position = expression.index("WERE") + 1
+    assert error_of(raised) == (
+        "InvalidInputException",
+        f"Invalid filter expression at character {position}: expected WHERE, found 'WERE'. Expression: {expression}",
+    )
+
+
+def test_create_filter_says_when_the_expression_ends_too_soon(aws):
+    group_arn = full_group(aws)
+    expression = 'EXCLUDE ItemID WHERE Items.GENRES IN ("horror"'
+    with pytest.raises(ClientError) as raised:
+        create(aws, group_arn, expression)
+    assert error_of(raised) == (
+        "InvalidInputException",
+        f"Invalid filter expression at character {len(expression) + 1}: expected ',' or ')', but the expression "
+        f"ended. Expression: {expression}",
+    )
+
+
+def test_create_filter_refuses_a_field_the_schema_lacks(aws):
+    group_arn = full_group(aws)
+    expression = "INCLUDE ItemID WHERE Items.PRICE < 20"
+    with pytest.raises(ClientError) as raised:
+        create(aws, group_arn, expression)
+    assert error_of(raised) == (
+        "InvalidInputException",
+        "The filter refers to Items.PRICE, which the ITEMS schema does not have "
+        f"(it has CREATION_TIMESTAMP, GENRES, ITEM_ID). Expression: {expression}",
+    )
+
+
+def test_create_filter_refuses_a_dataset_the_group_lacks(aws):
+    group_arn = group(aws)
+    dataset(aws, group_arn, "INTERACTIONS")
+    expression = 'INCLUDE ItemID WHERE Items.GENRES IN ("drama")'
+    with pytest.raises(ClientError) as raised:
+        create(aws, group_arn, expression)
+    assert error_of(raised) == (
+        "InvalidInputException",
+        f"The filter refers to Items.GENRES, but the dataset group has no ITEMS dataset. Expression: {expression}",
+    )
+
+
+def test_create_filter_refuses_a_current_user_field_without_a_users_dataset(aws):
+    group_arn = group(aws)
+    dataset(aws, group_arn, "ITEMS")
+    expression = 'EXCLUDE ItemID WHERE Items.GENRES IN ("horror") IF CurrentUser.AGE < 18'
+    with pytest.raises(ClientError) as raised:
+        create(aws, group_arn, expression)
+    assert error_of(raised) == (
+        "InvalidInputException",
+        f"The filter refers to CurrentUser.AGE, but the dataset group has no USERS dataset. Expression: {expression}",
+    )
+
+
+def test_create_filter_in_a_group_that_does_not_exist(aws):
+    group_arn = f"arn:aws:personalize:{REGION}:{ACCOUNT}:dataset-group/missing"
+    with pytest.raises(ClientError) as raised:
+        create(aws, group_arn, 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")')
+    assert error_of(raised) == ("ResourceNotFoundException", f"Resource Arn {group_arn} does not exist.")
+
+
+def test_describe_filter_that_does_not_exist(aws):
+    arn = f"arn:aws:personalize:{REGION}:{ACCOUNT}:filter/missing"
+    with pytest.raises(ClientError) as raised:
+        aws.personalize.describe_filter(filterArn=arn)
+    assert error_of(raised) == ("ResourceNotFoundException", f"Resource Arn {arn} does not exist.")
+
+
+def test_list_filters_answers_under_capital_f(aws):
+    group_arn = full_group(aws)
+    create(aws, group_arn, 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")', "clicked")
+    create(aws, group_arn, "INCLUDE ItemID WHERE Items.GENRES IN ($GENRES)", "genre")
+    listed = aws.personalize.list_filters(datasetGroupArn=group_arn)["Filters"]
+    assert sorted(f["name"] for f in listed) == ["clicked", "genre"]
+    assert set(listed[0]) <= {
+        "name",
+        "filterArn",
+        "datasetGroupArn",
+        "status",
+        "creationDateTime",
+        "lastUpdatedDateTime",
+        "failureReason",
+    }
+
+
+def test_delete_filter(aws):
+    group_arn = full_group(aws)
+    arn = create(aws, group_arn, 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")')["filterArn"]
+    wait_until(lambda: aws.personalize.describe_filter(filterArn=arn)["filter"])
+    aws.personalize.delete_filter(filterArn=arn)
+    wait_gone(lambda: bool(aws.personalize.list_filters(datasetGroupArn=group_arn)["Filters"]))
+    with pytest.raises(ClientError) as raised:
+        aws.personalize.describe_filter(filterArn=arn)
+    assert error_of(raised) == ("ResourceNotFoundException", f"Resource Arn {arn} does not exist.")

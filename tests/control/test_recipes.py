@@ -1,0 +1,79 @@
+import pytest
+from botocore.exceptions import ClientError
+
+RECIPE = "arn:aws:personalize:::recipe/{}"
+
+
+def recipes(aws, **kwargs):
+    pages = aws.personalize.get_paginator("list_recipes").paginate(**kwargs)
+    return {r["name"]: r for page in pages for r in page["recipes"]}
+
+
+def error_of(raised):
+    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
+
+
+def test_list_recipes_gives_global_arns_and_no_recipe_type(aws):
+    listed = recipes(aws)
+    for name in ("aws-user-personalization", "aws-popularity-count", "aws-personalized-ranking", "aws-sims"):
+        assert listed[name]["recipeArn"] == RECIPE.format(name)
+        assert listed[name]["status"] == "ACTIVE"
+    assert all("recipeType" not in r for r in listed.values())
+
+
+def test_list_recipes_by_domain(aws):
+    listed = recipes(aws, domain="ECOMMERCE")
+    assert "aws-ecomm-recommended-for-you" in listed
+    assert {r["domain"] for r in listed.values()} == {"ECOMMERCE"}
+    assert "aws-user-personalization" not in listed
+
+
+@pytest.mark.parametrize(
+    "name, recipe_type",
+    [
+        ("aws-user-personalization", "USER_PERSONALIZATION"),
+        ("aws-popularity-count", "USER_PERSONALIZATION"),
+        ("aws-personalized-ranking", "PERSONALIZED_RANKING"),
+        ("aws-sims", "RELATED_ITEMS"),
+    ],
+)
+def test_describe_recipe_gives_its_type(aws, name, recipe_type):
+    recipe = aws.personalize.describe_recipe(recipeArn=RECIPE.format(name))["recipe"]
+    assert recipe["recipeType"] == recipe_type
+    assert recipe["name"] == name
+    assert recipe["algorithmArn"] == f"arn:aws:personalize:::algorithm/{name}"
+    assert recipe["featureTransformationArn"].startswith("arn:aws:personalize:::feature-transformation/")
+
+
+def test_describe_recipe_that_does_not_exist(aws):
+    arn = RECIPE.format("aws-no-such-recipe")
+    with pytest.raises(ClientError) as raised:
+        aws.personalize.describe_recipe(recipeArn=arn)
+    assert error_of(raised) == ("ResourceNotFoundException", f"Resource Arn {arn} does not exist.")
+
+
+def test_describe_algorithm_of_user_personalization_gives_its_default_hyperparameters(aws):
+    recipe = aws.personalize.describe_recipe(recipeArn=RECIPE.format("aws-user-personalization"))["recipe"]
+    algorithm = aws.personalize.describe_algorithm(algorithmArn=recipe["algorithmArn"])["algorithm"]
+    assert algorithm["algorithmArn"] == recipe["algorithmArn"]
+    defaults = algorithm["defaultHyperParameters"]
+    # The developer guide's defaults: hidden_dimension 149, bptt 32, recency_mask true.
+    assert defaults["hidden_dimension"] == "149"
+    assert defaults["bptt"] == "32"
+    assert defaults["recency_mask"].lower() == "true"
+    assert algorithm["algorithmImage"]["dockerURI"]
+
+
+def test_describe_algorithm_that_does_not_exist(aws):
+    arn = "arn:aws:personalize:::algorithm/aws-no-such-algorithm"
+    with pytest.raises(ClientError) as raised:
+        aws.personalize.describe_algorithm(algorithmArn=arn)
+    assert error_of(raised) == ("ResourceNotFoundException", f"Resource Arn {arn} does not exist.")
+
+
+def test_describe_feature_transformation_of_a_recipe(aws):
+    recipe = aws.personalize.describe_recipe(recipeArn=RECIPE.format("aws-sims"))["recipe"]
+    arn = recipe["featureTransformationArn"]
+    described = aws.personalize.describe_feature_transformation(featureTransformationArn=arn)["featureTransformation"]
+    assert described["featureTransformationArn"] == arn
+    assert described["status"] == "ACTIVE"
