@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..errors import InvalidInputException, ResourceInUseException
+from ..errors import InvalidInputException, ResourceInUseException, TooManyTagsException
 from ..lifecycle import ACTIVE, DELETING, IN_FLIGHT, start_delete
 from ..paging import page
 from ..resources import Resource, project
@@ -16,8 +16,15 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound=Resource)
 
 
+MAX_TAGS = 50
+
+
 def tags_of(tags: list[dict[str, str]] | None) -> dict[str, str]:
-    return {tag["tagKey"]: tag["tagValue"] for tag in tags or []}
+    """The `tags` member as a dict, refused with `TooManyTagsException` beyond AWS's 50 per resource."""
+    out = {tag["tagKey"]: tag["tagValue"] for tag in tags or []}
+    if len(out) > MAX_TAGS:
+        raise TooManyTagsException(f"A resource can have at most {MAX_TAGS} tags; {len(out)} were given.")
+    return out
 
 
 def listing(

@@ -5,9 +5,7 @@ from __future__ import annotations
 from ..errors import ResourceNotFoundException, TooManyTagKeysException, TooManyTagsException
 from ..operations import operation
 from ..resources import Resource
-from .common import tags_of
-
-MAX_TAGS = 50
+from .common import MAX_TAGS, tags_of
 
 
 def _resource(backend, arn: str) -> Resource:

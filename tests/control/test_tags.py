@@ -70,3 +70,10 @@ def test_more_than_50_tag_keys_to_remove_are_refused(aws):
     with pytest.raises(ClientError) as raised:
         aws.personalize.untag_resource(resourceArn=arn, tagKeys=[f"key-{n}" for n in range(51)])
     assert error_of(raised) == ("TooManyTagKeysException", "At most 50 tag keys can be removed at once.")
+
+
+def test_more_than_50_tags_at_creation_are_refused(aws):
+    with pytest.raises(ClientError) as raised:
+        aws.personalize.create_dataset_group(name="crowded", tags=tag_list(51))
+    assert error_of(raised) == ("TooManyTagsException", "A resource can have at most 50 tags; 51 were given.")
+    assert aws.personalize.list_dataset_groups()["datasetGroups"] == []
