@@ -34,8 +34,16 @@ REQUIRED_FIELDS = {
 }
 # Fields that do not count towards the metadata limit of a dataset type.
 _NOT_METADATA = {
-    "INTERACTIONS": {"USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE", "EVENT_VALUE", "IMPRESSION", "RECOMMENDATION_ID",
-                     "EVENT_ATTRIBUTION_SOURCE"},
+    "INTERACTIONS": {
+        "USER_ID",
+        "ITEM_ID",
+        "TIMESTAMP",
+        "EVENT_TYPE",
+        "EVENT_VALUE",
+        "IMPRESSION",
+        "RECOMMENDATION_ID",
+        "EVENT_ATTRIBUTION_SOURCE",
+    },
     "ITEMS": {"ITEM_ID", "CREATION_TIMESTAMP"},
     "USERS": {"USER_ID"},
     "ACTIONS": {"ACTION_ID", "CREATION_TIMESTAMP"},
@@ -73,18 +81,28 @@ def parse_schema(text: str) -> AvroSchema:
     except ValueError as exc:
         raise InvalidInputException(f"The schema is not valid JSON: {exc}.") from None
     if not isinstance(doc, dict) or doc.get("type") != "record":
-        raise InvalidInputException('The schema must be an Avro record: {"type": "record", "name": ..., "fields": [...]}.')
+        raise InvalidInputException(
+            'The schema must be an Avro record: {"type": "record", "name": ..., "fields": [...]}.'
+        )
     if not isinstance(doc.get("name"), str) or not _FIELD_NAME.fullmatch(doc["name"]):
         raise InvalidInputException("The schema record needs a valid name, such as Interactions, Items or Users.")
     raw_fields = doc.get("fields")
     if not isinstance(raw_fields, list) or not raw_fields:
         raise InvalidInputException("The schema must list its fields.")
     fields = [_parse_field(raw) for raw in raw_fields]
-    seen: set[str] = set()
+    # Names must differ once case and underscores are ignored: GENRES_FIELD_1 and GENRESFIELD1 clash (AWS's rule,
+    # and the events API maps camelCase properties onto fields that way).
+    seen: dict[str, str] = {}
     for f in fields:
-        if f.name.upper() in seen:
-            raise InvalidInputException(f"The schema defines the field {f.name} twice.")
-        seen.add(f.name.upper())
+        plain = f.name.replace("_", "").upper()
+        if plain in seen:
+            if seen[plain].upper() == f.name.upper():
+                raise InvalidInputException(f"The schema defines the field {f.name} twice.")
+            raise InvalidInputException(
+                f"The fields {seen[plain]} and {f.name} have the same name once case and underscores are ignored; "
+                "field names must be unique."
+            )
+        seen[plain] = f.name
     return AvroSchema(doc["name"], tuple(fields))
 
 
@@ -103,7 +121,9 @@ def _parse_field(raw: object) -> Field:
         raise InvalidInputException(f"The field {name} is {kind}; only string fields can be {attribute}.")
     reserved = _RESERVED_TYPES.get(name.upper())
     if reserved and kind not in reserved:
-        raise InvalidInputException(f"The reserved field {name} must be of type {' or '.join(sorted(reserved))}, not {kind}.")
+        raise InvalidInputException(
+            f"The reserved field {name} must be of type {' or '.join(sorted(reserved))}, not {kind}."
+        )
     return Field(name, kind, nullable, categorical, textual)
 
 
@@ -116,7 +136,7 @@ def _field_type(name: str, spec: object) -> tuple[str, bool]:
             return other, True
     raise InvalidInputException(
         f"The field {name} has the type {json.dumps(spec)}; Personalize supports "
-        f"{', '.join(sorted(PRIMITIVES))}, or a union of one of them with \"null\"."
+        f'{", ".join(sorted(PRIMITIVES))}, or a union of one of them with "null".'
     )
 
 
@@ -126,15 +146,17 @@ def check_for_dataset(schema: AvroSchema, dataset_type: str) -> None:
     for required in REQUIRED_FIELDS[dataset_type]:
         field = by_upper.get(required)
         if field is None:
-            raise InvalidInputException(f"A {dataset_type} schema requires the field {required}; the schema lacks it.")
+            raise InvalidInputException(
+                f"The schema lacks the field {required}, which a dataset of type {dataset_type} requires."
+            )
         if field.nullable:
-            raise InvalidInputException(f"The field {required} of a {dataset_type} schema cannot be nullable.")
+            raise InvalidInputException(f"The field {required} cannot be nullable in a dataset of type {dataset_type}.")
     metadata = [f.name for f in schema.fields if f.name.upper() not in _NOT_METADATA[dataset_type]]
     limit = METADATA_LIMITS[dataset_type]
     if len(metadata) > limit:
         raise InvalidInputException(
-            f"A {dataset_type} schema can have at most {limit} metadata fields; this one has {len(metadata)}: "
-            f"{', '.join(metadata)}."
+            f"A dataset of type {dataset_type} can have at most {limit} metadata fields; "
+            f"this schema has {len(metadata)}: {', '.join(metadata)}."
         )
     if dataset_type == "INTERACTIONS" and "CREATION_TIMESTAMP" in by_upper:
         raise InvalidInputException("CREATION_TIMESTAMP belongs in an ITEMS schema, not an INTERACTIONS schema.")

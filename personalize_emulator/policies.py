@@ -12,8 +12,9 @@ from typing import Any
 PERSONALIZE_PRINCIPAL = "personalize.amazonaws.com"
 
 
-def allows(policy: str | dict[str, Any] | None, action: str, resource: str | None = None,
-           service: str = PERSONALIZE_PRINCIPAL) -> bool:
+def allows(
+    policy: str | dict[str, Any] | None, action: str, resource: str | None = None, service: str = PERSONALIZE_PRINCIPAL
+) -> bool:
     """Whether `policy` lets the AWS service principal `service` perform `action` on `resource`."""
     allowed = False
     for statement in _statements(policy):

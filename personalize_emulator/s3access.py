@@ -109,10 +109,15 @@ def read_objects(account: str, region: str, location: S3Location) -> list[tuple[
     except Exception:
         raise S3AccessError(f"The S3 bucket {location.bucket} does not exist.") from None
     if location.is_folder:
-        names = sorted(k for k in list(bucket.keys.keys()) if k.startswith(location.key) and not k.endswith("/"))
-        if not names:
+        # Personalize reads only the first level of a folder, none of its sub folders.
+        names = sorted(
+            k for k in list(bucket.keys.keys()) if k.startswith(location.key) and "/" not in k[len(location.key) :]
+        )
+        found = [(name, s3.get_object(location.bucket, name)) for name in names]
+        objects = [(f"s3://{location.bucket}/{name}", key.value) for name, key in found if key is not None]
+        if not objects:
             raise S3AccessError(f"There are no objects under {location}.")
-        return [(f"s3://{location.bucket}/{name}", bucket.keys[name].value) for name in names]
+        return objects
     key = s3.get_object(location.bucket, location.key)
     if key is None:
         raise S3AccessError(f"There is no object at {location}.")

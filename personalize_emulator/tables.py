@@ -55,12 +55,13 @@ class Table:
             return len(self._frame) + len(self._pending)
 
     def replace(self, frame: pd.DataFrame) -> None:
-        """FULL import: the dataset becomes exactly `frame`."""
+        """FULL import: `frame` replaces the bulk-imported records; records put one by one stay, as in AWS
+        (a keyed record of `frame` still replaces a put record with the same id)."""
         typed = self._typed(frame, BULK)
-        if self.key:
-            typed = typed.drop_duplicates(self.key, keep="last", ignore_index=True)
         with self._lock:
-            self._frame, self._pending = typed, []
+            self._flush()
+            put = self._frame[self._frame[SOURCE] != BULK]
+            self._frame = self._merged(put.reset_index(drop=True), typed)
             self.version += 1
 
     def append(self, frame: pd.DataFrame) -> None:

@@ -6,16 +6,19 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..avro import REQUIRED_FIELDS, check_for_dataset
 from ..arns import dataset_arn
-from ..errors import InvalidInputException, ResourceAlreadyExistsException
-from ..lifecycle import ACTIVE, DELETING, IN_FLIGHT, start_create
+from ..avro import REQUIRED_FIELDS, AvroSchema, check_for_dataset
+from ..errors import InvalidInputException, ResourceAlreadyExistsException, ResourceInUseException
+from ..lifecycle import ACTIVE, CREATE_IN_PROGRESS, CREATE_PENDING, DELETING, start_create
 from ..operations import operation
 from ..resources import Resource
 from ..tables import Table
-from .common import delete_unless_used, listing, tags_of
+from .common import delete_unless_used, listing, require_active, tags_of
 from .dataset_groups import DatasetGroup
 from .schemas import Schema
+
+UPDATABLE_TYPES = ("ITEMS", "USERS")
+CREATING = {CREATE_PENDING, CREATE_IN_PROGRESS}
 
 
 @dataclass(eq=False)
@@ -64,7 +67,7 @@ def create_dataset(backend, name, schema_arn, dataset_group_arn, dataset_type, t
     arn = dataset_arn(group.arn, kind)
     with backend.lock:
         if arn in backend.resources:
-            raise ResourceAlreadyExistsException(f"A {kind} dataset already exists in the dataset group {group.arn}.")
+            raise ResourceAlreadyExistsException.for_arn(arn)
         dataset = backend.add(
             Dataset(
                 arn=arn,
@@ -98,19 +101,48 @@ def list_datasets(backend, dataset_group_arn=None, next_token=None, max_results=
     return listing(found, "datasets", "DatasetSummary", next_token, max_results)
 
 
+def check_replacement(old: AvroSchema, new: AvroSchema, dataset_type: str) -> None:
+    """AWS's rules for replacing a dataset's schema: Items and Users only; every field kept as it was
+    (type, nullability, attributes); new fields nullable."""
+    if dataset_type not in UPDATABLE_TYPES:
+        raise InvalidInputException(
+            f"The schema of an {dataset_type} dataset cannot be replaced; only ITEMS and USERS datasets can take a "
+            "new schema."
+        )
+    for kept in old.fields:
+        field = new.field(kept.name)
+        if field is None:
+            raise InvalidInputException(
+                f"The new schema must keep every field of the current one; it lacks {kept.name}."
+            )
+        if field != kept:
+            raise InvalidInputException(
+                f"The new schema changes the field {kept.name}; a replacement schema cannot change the type, "
+                "nullability or attributes of an existing field."
+            )
+    added = [f.name for f in new.fields if old.field(f.name) is None and not f.nullable]
+    if added:
+        raise InvalidInputException(
+            f"Fields added by a replacement schema must be nullable; {', '.join(added)} is not."
+        )
+
+
 @operation("UpdateDataset")
 def update_dataset(backend, dataset_arn, schema_arn):
     dataset = backend.get(dataset_arn, Dataset)
     schema = backend.get(schema_arn, Schema)
     check_for_dataset(schema.parsed, dataset.dataset_type)
     with backend.lock:
-        if dataset.status != ACTIVE:
-            raise InvalidInputException(f"The dataset {dataset.arn} is {dataset.status}; only an ACTIVE dataset can be updated.")
+        require_active(dataset, "The dataset")
+        check_replacement(dataset.table.schema, schema.parsed, dataset.dataset_type)
         dataset.table.reshape(schema.parsed)
         dataset.schema_arn = schema.arn
         now = time.time()
         dataset.latest_update = {
-            "schemaArn": schema.arn, "status": ACTIVE, "creationDateTime": now, "lastUpdatedDateTime": now,
+            "schemaArn": schema.arn,
+            "status": ACTIVE,
+            "creationDateTime": now,
+            "lastUpdatedDateTime": now,
         }
     return {"datasetArn": dataset.arn}
 
@@ -118,7 +150,17 @@ def update_dataset(backend, dataset_arn, schema_arn):
 @operation("DeleteDataset")
 def delete_dataset(backend, dataset_arn):
     from .import_jobs import DatasetImportJob
+    from .solution_versions import SolutionVersion
 
     dataset = backend.get(dataset_arn, Dataset)
-    running = backend.all(DatasetImportJob, lambda j: j.dataset_arn == dataset.arn and j.status in IN_FLIGHT)
-    delete_unless_used(backend, dataset, running)
+    # AWS refuses while an import job on the dataset, or a training run on its group, is pending or in progress.
+    running = backend.all(DatasetImportJob, lambda j: j.dataset_arn == dataset.arn and j.status in CREATING)
+    training = backend.all(
+        SolutionVersion, lambda v: v.solution.dataset_group_arn == dataset.dataset_group_arn and v.status in CREATING
+    )
+    busy = running + training
+    if busy:
+        raise ResourceInUseException(
+            f"The dataset {dataset.arn} cannot be deleted while {busy[0].arn} is {busy[0].status}."
+        )
+    delete_unless_used(backend, dataset, [])

@@ -8,7 +8,7 @@ from typing import Any
 from ..avro import REQUIRED_FIELDS
 from ..csv_import import read_csvs
 from ..errors import InvalidInputException
-from ..lifecycle import JobFailed, start_create
+from ..lifecycle import CREATE_FAILED, JobFailed, start_create
 from ..operations import operation
 from ..resources import Resource
 from ..s3access import S3AccessError, read_objects
@@ -45,9 +45,24 @@ class DatasetImportJob(Resource):
         }
 
 
+def bulk_imports(backend, dataset: Dataset) -> list[DatasetImportJob]:
+    """The import jobs that gave (or are giving) this dataset bulk data; a dataset re-created under the same ARN
+    does not inherit those of its predecessor."""
+    return backend.all(
+        DatasetImportJob,
+        lambda j: j.dataset_arn == dataset.arn and j.creation >= dataset.creation and j.status != CREATE_FAILED,
+    )
+
+
 @operation("CreateDatasetImportJob")
 def create_dataset_import_job(
-    backend, job_name, dataset_arn, data_source, role_arn=None, tags=None, import_mode=None,
+    backend,
+    job_name,
+    dataset_arn,
+    data_source,
+    role_arn=None,
+    tags=None,
+    import_mode=None,
     publish_attribution_metrics_to_s3=None,
 ):
     dataset = backend.get(dataset_arn, Dataset)
@@ -55,6 +70,11 @@ def create_dataset_import_job(
     url = (data_source or {}).get("dataLocation")
     if not url:
         raise InvalidInputException("dataSource.dataLocation is required: the S3 path of a CSV file or folder.")
+    mode = import_mode or "FULL"
+    if mode == "INCREMENTAL" and not bulk_imports(backend, dataset):
+        raise InvalidInputException(
+            f"The dataset {dataset.arn} has no bulk data yet; its first dataset import job must use importMode FULL."
+        )
     reach_s3(backend, role_arn, url, READ_ACTIONS)
     job = backend.add(
         DatasetImportJob(
@@ -63,7 +83,7 @@ def create_dataset_import_job(
             dataset_arn=dataset.arn,
             data_location=url,
             role_arn=role_arn,
-            import_mode=import_mode or "FULL",
+            import_mode=mode,
             publish_attribution_metrics=bool(publish_attribution_metrics_to_s3),
             tags=tags_of(tags),
         )
