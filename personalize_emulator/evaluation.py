@@ -33,7 +33,9 @@ def split(data: TrainingData, seed: int) -> tuple[TrainingData, dict[str, list[s
     return train, truth
 
 
-def ranking_metrics(recommended: dict[str, list[str]], truth: dict[str, list[str]], catalogue_size: int) -> dict[str, float]:
+def ranking_metrics(
+    recommended: dict[str, list[str]], truth: dict[str, list[str]], catalogue_size: int
+) -> dict[str, float]:
     """precision@K, NDCG@K (weight 1/log(1+position)), MRR@25 and coverage, averaged over users with truth."""
     sums = {f"{m}_at_{k}": 0.0 for m in ("precision", "normalized_discounted_cumulative_gain") for k in KS}
     sums["mean_reciprocal_rank_at_25"] = 0.0

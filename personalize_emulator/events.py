@@ -79,4 +79,3 @@ def put_items(backend, dataset_arn, items):
 @operation("PutUsers")
 def put_users(backend, dataset_arn, users):
     _put_records(backend, dataset_arn, "USERS", "USER_ID", users, "userId")
-

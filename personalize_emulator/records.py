@@ -35,23 +35,32 @@ def parse_properties(text: str | None, where: str) -> dict[str, Any]:
     return value
 
 
-def build_record(schema: AvroSchema, properties: dict[str, Any], fixed: dict[str, Any], where: str,
-                 reserved: frozenset[str] = frozenset()) -> dict[str, Any]:
+def build_record(
+    schema: AvroSchema,
+    properties: dict[str, Any],
+    fixed: dict[str, Any],
+    where: str,
+    reserved: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
     """A row for `schema`: `fixed` fields (ids, timestamps) plus `properties` mapped onto the other fields.
 
     Keys in `reserved` (compared without case) are refused, as AWS refuses them; keys that match no field
     are ignored, as AWS ignores them, with a warning in the log so a misspelt key does not go unnoticed.
     """
     by_plain = {_plain(f.name): f for f in schema.fields}
-    record: dict[str, Any] = {name: coerce(schema.field(name), value, where) for name, value in fixed.items()
-                              if schema.field(name) is not None}
+    record: dict[str, Any] = {
+        name: coerce(schema.field(name), value, where)
+        for name, value in fixed.items()
+        if schema.field(name) is not None
+    }
     for key, value in properties.items():
         if key.lower() in reserved:
             raise InvalidInputException(f"{where}: {key} cannot be a key of properties; send it as its own member.")
         field = by_plain.get(_plain(key))
         if field is None:
-            log.warning("%s: the property %r matches no field of the schema (%s); ignored", where, key,
-                        ", ".join(schema.names))
+            log.warning(
+                "%s: the property %r matches no field of the schema (%s); ignored", where, key, ", ".join(schema.names)
+            )
             continue
         if field.name in fixed:
             continue

@@ -16,6 +16,8 @@ class Resource:
     """The ARN's resource type, e.g. `dataset-group`."""
     arn_member: ClassVar[str]
     """The member that carries the ARN on the wire, e.g. `datasetGroupArn`."""
+    name_member: ClassVar[str] = "name"
+    """The member that carries the name on the wire (`jobName` for jobs)."""
     has_status: ClassVar[bool] = True
 
     arn: str
@@ -33,7 +35,7 @@ class Resource:
         """The resource as its Describe operation returns it (wire names)."""
         out: dict[str, Any] = {
             self.arn_member: self.arn,
-            "name": self.name,
+            self.name_member: self.name,
             "creationDateTime": self.creation,
             "lastUpdatedDateTime": self.last_updated,
         }

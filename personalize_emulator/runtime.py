@@ -8,9 +8,9 @@ from .control.campaigns import Campaign
 from .errors import InvalidInputException, NotImplementedOperation, ResourceNotFoundException
 from .lifecycle import ACTIVE
 from .operations import operation
+from .protocol.service_models import RUNTIME
 from .recipes import trainable
 from .recipes.base import PERSONALIZED_RANKING, RELATED_ITEMS, USER_PERSONALIZATION
-from .protocol.service_models import RUNTIME
 
 DEFAULT_RESULTS = 25
 MAX_RESULTS = 500
@@ -47,8 +47,17 @@ def _answer(backend, key: str, scored: list[tuple[str, float | None]]) -> dict:
 
 @operation("GetRecommendations")
 def get_recommendations(
-    backend, campaign_arn=None, item_id=None, user_id=None, num_results=None, context=None, filter_arn=None,
-    filter_values=None, recommender_arn=None, promotions=None, metadata_columns=None,
+    backend,
+    campaign_arn=None,
+    item_id=None,
+    user_id=None,
+    num_results=None,
+    context=None,
+    filter_arn=None,
+    filter_values=None,
+    recommender_arn=None,
+    promotions=None,
+    metadata_columns=None,
 ):
     campaign = _serving_campaign(backend, campaign_arn, recommender_arn)
     count = DEFAULT_RESULTS if num_results is None else num_results
@@ -69,7 +78,13 @@ def get_recommendations(
 
 @operation("GetPersonalizedRanking")
 def get_personalized_ranking(
-    backend, campaign_arn, input_list, user_id, context=None, filter_arn=None, filter_values=None,
+    backend,
+    campaign_arn,
+    input_list,
+    user_id,
+    context=None,
+    filter_arn=None,
+    filter_values=None,
     metadata_columns=None,
 ):
     campaign = _serving_campaign(backend, campaign_arn)

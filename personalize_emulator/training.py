@@ -17,8 +17,9 @@ MIN_INTERACTIONS = 1000
 MIN_USERS_WITH_TWO = 25
 
 
-def snapshot(backend: PersonalizeBackend, group_arn: str, solution_config: dict[str, Any],
-             event_type: str | None) -> TrainingData:
+def snapshot(
+    backend: PersonalizeBackend, group_arn: str, solution_config: dict[str, Any], event_type: str | None
+) -> TrainingData:
     """The group's data as the solution trains on it, or `JobFailed` saying what is missing."""
     from .control.datasets import dataset_of
 

@@ -74,7 +74,8 @@ def campaign_config_for(version: SolutionVersion, requested: dict[str, Any] | No
         _check_exploration(config["itemExplorationConfig"])
     elif exploration:
         raise InvalidInputException(
-            f"itemExplorationConfig applies only to the User-Personalization recipe, not {version.solution.recipe_name}."
+            "itemExplorationConfig applies only to the User-Personalization recipe, "
+            f"not {version.solution.recipe_name}."
         )
     return config
 
@@ -87,11 +88,15 @@ def _check_exploration(config: dict[str, str]) -> None:
         weight = float(config["explorationWeight"])
         cutoff = float(config["explorationItemAgeCutOff"])
     except ValueError:
-        raise InvalidInputException("explorationWeight and explorationItemAgeCutOff must be numbers given as strings.") from None
+        raise InvalidInputException(
+            "explorationWeight and explorationItemAgeCutOff must be numbers given as strings."
+        ) from None
     if not 0 <= weight <= 1:
         raise InvalidInputException(f"explorationWeight must be between 0 and 1; got {config['explorationWeight']}.")
     if cutoff < 1:
-        raise InvalidInputException(f"explorationItemAgeCutOff must be at least 1 day; got {config['explorationItemAgeCutOff']}.")
+        raise InvalidInputException(
+            f"explorationItemAgeCutOff must be at least 1 day; got {config['explorationItemAgeCutOff']}."
+        )
 
 
 def _deployable(backend, solution_version_arn: str) -> SolutionVersion:
@@ -134,7 +139,8 @@ def update_campaign(backend, campaign_arn, solution_version_arn=None, min_provis
     with backend.lock:
         if campaign.status not in (ACTIVE, CREATE_FAILED):
             raise ResourceInUseException(
-                f"The campaign {campaign.arn} is {campaign.status}; it can be updated only when ACTIVE or CREATE FAILED."
+                f"The campaign {campaign.arn} is {campaign.status}; "
+                "it can be updated only when ACTIVE or CREATE FAILED."
             )
         if campaign.latest_update and campaign.latest_update.status not in (ACTIVE, CREATE_FAILED):
             raise ResourceInUseException(f"The campaign {campaign.arn} has an update in progress.")

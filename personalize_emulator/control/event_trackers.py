@@ -40,7 +40,8 @@ def create_event_tracker(backend, name, dataset_group_arn, tags=None):
         existing = backend.all(EventTracker, lambda t: t.dataset_group_arn == group.arn and t.status not in DELETING)
         if existing:
             raise ResourceAlreadyExistsException(
-                f"The dataset group {group.arn} already has the event tracker {existing[0].arn}; a group has at most one."
+                f"The dataset group {group.arn} already has the event tracker {existing[0].arn}; "
+                "a group has at most one."
             )
         tracker = backend.add(
             EventTracker(

@@ -20,16 +20,12 @@ WRITE_ACTIONS = ("s3:PutObject", "s3:ListBucket")
 class DatasetExportJob(Resource):
     kind = "dataset-export-job"
     arn_member = "datasetExportJobArn"
+    name_member = "jobName"
 
     dataset_arn: str = ""
     ingestion_mode: str = "PUT"
     role_arn: str = ""
     destination: dict[str, Any] | None = None
-
-    def describe(self) -> dict[str, Any]:
-        out = super().describe()
-        out["jobName"] = out.pop("name")
-        return out
 
     def details(self) -> dict[str, Any]:
         return {

@@ -22,6 +22,7 @@ READ_ACTIONS = ("s3:GetObject", "s3:ListBucket")
 class DatasetImportJob(Resource):
     kind = "dataset-import-job"
     arn_member = "datasetImportJobArn"
+    name_member = "jobName"
 
     dataset_arn: str = ""
     data_location: str = ""
@@ -29,11 +30,6 @@ class DatasetImportJob(Resource):
     import_mode: str = "FULL"
     publish_attribution_metrics: bool = False
     rows_imported: int = 0
-
-    def describe(self) -> dict[str, Any]:
-        out = super().describe()
-        out["jobName"] = out.pop("name")
-        return out
 
     def details(self) -> dict[str, Any]:
         return {

@@ -61,8 +61,17 @@ def versions_of(solution: Solution) -> list[Any]:
 
 @operation("CreateSolution")
 def create_solution(
-    backend, name, dataset_group_arn, recipe_arn=None, perform_hpo=None, perform_auto_ml=None,
-    perform_auto_training=None, perform_incremental_update=None, event_type=None, solution_config=None, tags=None,
+    backend,
+    name,
+    dataset_group_arn,
+    recipe_arn=None,
+    perform_hpo=None,
+    perform_auto_ml=None,
+    perform_auto_training=None,
+    perform_incremental_update=None,
+    event_type=None,
+    solution_config=None,
+    tags=None,
 ):
     group = backend.get(dataset_group_arn, DatasetGroup)
     require_active(group, "The dataset group")
@@ -113,8 +122,9 @@ def list_solutions(backend, dataset_group_arn=None, next_token=None, max_results
 
 
 @operation("UpdateSolution")
-def update_solution(backend, solution_arn, perform_auto_training=None, perform_incremental_update=None,
-                    solution_update_config=None):
+def update_solution(
+    backend, solution_arn, perform_auto_training=None, perform_incremental_update=None, solution_update_config=None
+):
     solution = backend.get(solution_arn, Solution)
     require_active(solution, "The solution")
     with backend.lock:

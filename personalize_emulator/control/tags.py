@@ -21,7 +21,9 @@ def tag_resource(backend, resource_arn, tags):
     with backend.lock:
         merged = resource.tags | tags_of(tags)
         if len(merged) > MAX_TAGS:
-            raise TooManyTagsException(f"A resource can have at most {MAX_TAGS} tags; this would give it {len(merged)}.")
+            raise TooManyTagsException(
+                f"A resource can have at most {MAX_TAGS} tags; this would give it {len(merged)}."
+            )
         resource.tags = merged
 
 

@@ -46,15 +46,21 @@ class Model(ABC):
     """A trained solution version: scores items for a user."""
 
     @abstractmethod
-    def recommend(self, user_id: str | None, num_results: int, context: dict[str, str] | None = None,
-                  exclude: set[str] | None = None) -> list[tuple[str, float | None]]:
+    def recommend(
+        self,
+        user_id: str | None,
+        num_results: int,
+        context: dict[str, str] | None = None,
+        exclude: set[str] | None = None,
+    ) -> list[tuple[str, float | None]]:
         """The best `num_results` (item id, score) for the user, best first, none of `exclude`.
 
         The score is None for recipes that AWS shows without scores (such as Popularity-Count)."""
 
     @abstractmethod
-    def rank(self, user_id: str, item_ids: list[str],
-             context: dict[str, str] | None = None) -> list[tuple[str, float | None]]:
+    def rank(
+        self, user_id: str, item_ids: list[str], context: dict[str, str] | None = None
+    ) -> list[tuple[str, float | None]]:
         """The known items of `item_ids` ordered for the user, best first (unknown ones are left out)."""
 
     def knows_item(self, item_id: str) -> bool:
