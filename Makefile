@@ -12,6 +12,8 @@ $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	# MovieLens 100k ships inside this wheel; --no-deps brings the files only (for bench/ and the notebooks).
+	$(PY) -m pip install --quiet --no-deps recbole==1.2.1
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 

@@ -29,7 +29,7 @@ def split(data: TrainingData, seed: int) -> tuple[TrainingData, dict[str, list[s
     inputs = np.maximum(1, np.floor(size * (1 - HOLDOUT_SHARE))).astype(int)
     truth_mask = is_held & (position >= inputs)
     truth = ordered[truth_mask].groupby("USER_ID", sort=False)["ITEM_ID"].agg(list).to_dict()
-    train = TrainingData(ordered[~truth_mask], data.items, data.users)
+    train = TrainingData(ordered[~truth_mask], data.items, data.users, data.schemas)
     return train, truth
 
 

@@ -51,6 +51,16 @@ def put_events(backend, tracking_id, session_id, event_list, user_id=None):
             raise InvalidInputException(f"{where}: itemId is required to record an interaction.")
         rows.append(build_record(schema, properties, fixed, where, EVENT_RESERVED_PROPERTIES))
     dataset.table.append_rows(rows)
+    for model in _models_of(backend, tracker.dataset_group_arn):
+        model.observe(rows)
+
+
+def _models_of(backend, group_arn: str) -> list:
+    """The trained models of the group's ACTIVE solution versions, which follow users in real time."""
+    from .control.solution_versions import SolutionVersion
+
+    versions = backend.all(SolutionVersion, lambda v: v.model is not None and v.solution.dataset_group_arn == group_arn)
+    return [v.model for v in versions]
 
 
 def _put_records(backend, dataset_arn: str, dataset_type: str, id_field: str, records: list[dict], id_member: str):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import uuid
+import zlib
 
+import numpy as np
+
+from . import settings
 from .control.campaigns import Campaign
 from .errors import InvalidInputException, NotImplementedOperation, ResourceNotFoundException
 from .lifecycle import ACTIVE
@@ -39,6 +43,14 @@ def _recipe_type(campaign: Campaign) -> str:
     return trainable(campaign.version.solution.recipe_name).recipe_type
 
 
+def exploration_rng(campaign: Campaign, user_id: str | None) -> np.random.Generator:
+    """The random stream of one request: the emulator's seed, the campaign, the user, and the campaign's count of
+    requests, so that a fixed seed gives the same lists in the same order of calls."""
+    campaign.requests += 1
+    user = zlib.crc32((user_id or "").encode())
+    return np.random.default_rng([settings.seed(), zlib.crc32(campaign.arn.encode()), user, campaign.requests])
+
+
 def _answer(backend, key: str, scored: list[tuple[str, float | None]]) -> dict:
     recommendation_id = f"RID-{uuid.uuid4()}"
     backend.remember_recommendation(recommendation_id, [item for item, _ in scored])
@@ -72,7 +84,9 @@ def get_recommendations(
         raise InvalidInputException("userId is required for a campaign of a USER_PERSONALIZATION recipe.")
     if kind == RELATED_ITEMS and not item_id:
         raise InvalidInputException("itemId is required for a campaign of a RELATED_ITEMS recipe.")
-    scored = campaign.version.model.recommend(user_id, count, context or {})
+    exploration = campaign.campaign_config.get("itemExplorationConfig")
+    rng = exploration_rng(campaign, user_id) if exploration else None
+    scored = campaign.version.model.recommend(user_id, count, context or {}, exploration=exploration, rng=rng)
     return _answer(backend, "itemList", scored)
 
 

@@ -51,6 +51,7 @@ class Campaign(Resource):
     min_provisioned_tps: int = 1
     campaign_config: dict[str, Any] = field(default_factory=dict)
     latest_update: CampaignUpdate | None = None
+    requests: int = 0  # GetRecommendations calls served, for the seed of exploration
 
     def serves_any(self, version_arns: set[str]) -> bool:
         pending = self.latest_update.solution_version_arn if self.latest_update else None

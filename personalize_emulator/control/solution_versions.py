@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import training
+from .. import settings, training
 from ..arns import solution_version_arn
 from ..errors import InvalidInputException, ResourceInUseException
 from ..lifecycle import (
@@ -34,6 +34,7 @@ class SolutionVersion(Resource):
     training_mode: str = "FULL"
     hyperparameters: dict[str, str] = field(default_factory=dict)
     training_hours: float | None = None
+    tuned: bool = False  # the hyperparameters came from performHPO
     model: Model | None = None
     metrics: dict[str, float] = field(default_factory=dict)
 
@@ -58,6 +59,7 @@ class SolutionVersion(Resource):
             "solutionConfig": config,
             "trainingHours": self.training_hours,
             "trainingMode": self.training_mode,
+            "tunedHPOParams": {"algorithmHyperParameters": self.hyperparameters} if self.tuned else None,
             "trainingType": "MANUAL",
         }
 
@@ -96,14 +98,19 @@ def create_solution_version(backend, solution_arn, training_mode=None, name=None
 
     def work():
         data = training.snapshot(backend, solution.dataset_group_arn, solution.solution_config, solution.event_type)
-        config = TrainingConfig(hyperparameters, solution.solution_config, mode)
+        config = TrainingConfig(hyperparameters, solution.solution_config, mode, settings.seed())
+        hpo = (solution.solution_config.get("hpoConfig") or {}) if solution.perform_hpo and mode == "FULL" else None
         started = time.monotonic()
-        model, metrics = training.train(recipe, data, config, previous.model if previous else None)
+        trained = training.train(
+            recipe, data, config, previous.model if previous else None, previous.metrics if previous else None, hpo
+        )
         backend.jobs.check()
         hours = (time.monotonic() - started) / 3600
 
         def commit():
-            version.model, version.metrics, version.training_hours = model, metrics, round(hours, 6)
+            version.model, version.metrics, version.training_hours = trained.model, trained.metrics, round(hours, 6)
+            version.hyperparameters = trained.hyperparameters
+            version.tuned = trained.tuned
 
         return commit
 

@@ -92,6 +92,7 @@ def create_solution(
             raise InvalidInputException(
                 "solutionConfig.eventValueThreshold must be a number, given as a string."
             ) from None
+    _check_tuning(trainable(entry.name), solution_config or {}, bool(perform_hpo))
     solution = backend.add(
         Solution(
             arn=backend.arn(f"solution/{name}"),
@@ -108,6 +109,24 @@ def create_solution(
     )
     start_create(backend.jobs, backend.lock, solution)
     return {"solutionArn": solution.arn}
+
+
+def _check_tuning(recipe, config: dict[str, Any], perform_hpo: bool) -> None:
+    """Refuse at creation what training would refuse: unknown or out-of-range hyperparameters, and ranges
+    for hyperparameters the recipe does not have."""
+    recipe.hyperparameters(config.get("algorithmHyperParameters", {}))
+    if not perform_hpo:
+        return
+    if not recipe.search_space:
+        raise InvalidInputException(f"performHPO needs a recipe with hyperparameters to tune; {recipe.name} has none.")
+    ranges = (config.get("hpoConfig") or {}).get("algorithmHyperParameterRanges") or {}
+    known = set(recipe.hyperparameters({}))
+    named = {spec.get("name") for kind in ranges.values() for spec in kind}
+    if named - known:
+        raise InvalidInputException(
+            f"hpoConfig ranges name hyperparameters that {recipe.name} does not have: "
+            f"{', '.join(sorted(named - known))}."
+        )
 
 
 @operation("DescribeSolution")

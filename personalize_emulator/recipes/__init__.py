@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import Model, Recipe, TrainingConfig, TrainingData
 from .popularity import PopularityCount
+from .user_personalization import UserPersonalization
 
 _TRAINABLE: dict[str, Recipe] = {}
 
@@ -19,5 +20,6 @@ def trainable(name: str) -> Recipe | None:
 
 
 register(PopularityCount())
+register(UserPersonalization())
 
 __all__ = ["Model", "Recipe", "TrainingConfig", "TrainingData", "register", "trainable"]

@@ -9,7 +9,10 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from ..avro import AvroSchema
 
 USER_PERSONALIZATION = "USER_PERSONALIZATION"
 PERSONALIZED_RANKING = "PERSONALIZED_RANKING"
@@ -23,6 +26,8 @@ class TrainingData:
     interactions: pd.DataFrame
     items: pd.DataFrame | None = None
     users: pd.DataFrame | None = None
+    schemas: dict[str, AvroSchema] = field(default_factory=dict)
+    """The schema of each dataset, by type (`INTERACTIONS`, `ITEMS`, `USERS`), for recipes that read metadata."""
 
     def catalogue(self) -> pd.Index:
         """Every item id that Interactions or Items name."""
@@ -52,10 +57,13 @@ class Model(ABC):
         num_results: int,
         context: dict[str, str] | None = None,
         exclude: set[str] | None = None,
+        exploration: dict[str, str] | None = None,
+        rng: np.random.Generator | None = None,
     ) -> list[tuple[str, float | None]]:
         """The best `num_results` (item id, score) for the user, best first, none of `exclude`.
 
-        The score is None for recipes that AWS shows without scores (such as Popularity-Count)."""
+        The score is None for recipes that AWS shows without scores (such as Popularity-Count). A recipe that
+        explores reads the campaign's `exploration` config and draws from `rng`."""
 
     @abstractmethod
     def rank(
@@ -66,12 +74,17 @@ class Model(ABC):
     def knows_item(self, item_id: str) -> bool:
         return False
 
+    def observe(self, rows: list[dict[str, Any]]) -> None:  # noqa: B027 (an optional hook, not abstract)
+        """New interactions from PutEvents (schema field names); models that follow users in real time use them."""
+
 
 class Recipe(ABC):
     """A trainable recipe, such as `aws-popularity-count`."""
 
     name: str
     recipe_type: str = USER_PERSONALIZATION
+    search_space: dict[str, Any] = {}
+    """The default `algorithmHyperParameterRanges` for performHPO; empty for a recipe with nothing to tune."""
 
     def hyperparameters(self, requested: dict[str, str]) -> dict[str, str]:
         """The hyperparameters a version trains with: the defaults, overridden by `requested`."""

@@ -16,7 +16,7 @@ class PopularityModel(Model):
         self.item_ids = [str(item) for item in item_ids[order]]
         self._position = {item: i for i, item in enumerate(self.item_ids)}
 
-    def recommend(self, user_id, num_results, context=None, exclude=None):
+    def recommend(self, user_id, num_results, context=None, exclude=None, exploration=None, rng=None):
         if not exclude:
             return [(item, None) for item in self.item_ids[:num_results]]
         return [(item, None) for item in self.item_ids if item not in exclude][:num_results]

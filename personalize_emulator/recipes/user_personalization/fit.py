@@ -1,0 +1,313 @@
+"""Training the network: truncated back-propagation through time over windows of `bptt` steps.
+
+Each epoch first reads every user's whole history without gradients, to know the exact states at the start of
+each window; the windows of all users then train as independent rows of large batches, which keeps the
+recurrent loop short (bptt steps) and the matrix products wide. The loss is a softmax over the true next item,
+negatives sampled by popularity (with the log-Q correction), and the items shown with it and not chosen
+(impressions), weighted towards recent interactions when `recency_mask` is on.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from .features import Sequences
+from .network import HRNN
+
+log = logging.getLogger("personalize_emulator.training")
+
+IMPRESSION_NEGATIVES = 8
+RECENCY_FLOOR = 0.5
+CONTEXT_DROPOUT = 0.2
+ID_DROPOUT = 0.1
+TARGET_POSITIONS = 400_000  # positions seen over all epochs: the epoch count scales inversely with the data
+MIN_EPOCHS, MAX_EPOCHS = 3, 30
+
+
+@dataclass
+class Knobs:
+    hidden: int = 149
+    bptt: int = 32
+    recency_mask: bool = True
+    min_percentile: float = 0.0
+    max_percentile: float = 0.99
+    learning_rate: float = 1e-2
+    batch_windows: int = 512
+    epochs: int | None = None
+    seed: int = 0
+
+
+@dataclass
+class Tables:
+    """Item and user metadata as tensors, fixed for a training run."""
+
+    item_bags: list[torch.Tensor]
+    item_numbers: torch.Tensor | None
+    user_bags: list[torch.Tensor]
+    user_numbers: torch.Tensor | None
+
+    def item_vectors(self, network: HRNN, id_keep: torch.Tensor | None = None) -> torch.Tensor:
+        return network.item_vectors(self.item_bags, self.item_numbers, id_keep)
+
+    def first_state(self, network: HRNN, users: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        bags = [b[users] for b in self.user_bags]
+        numbers = self.user_numbers[users] if self.user_numbers is not None else None
+        return network.first_state(bags, numbers, len(users))
+
+
+def training_runs(seq: Sequences, knobs: Knobs) -> np.ndarray:
+    """The user runs that train: two or more steps, and a length within the percentile bounds."""
+    lengths = np.diff(seq.offsets)
+    low = np.quantile(lengths, knobs.min_percentile) if knobs.min_percentile > 0 else 0
+    high = np.quantile(lengths, knobs.max_percentile) if knobs.max_percentile < 1 else lengths.max()
+    return np.flatnonzero((lengths >= 2) & (lengths >= low) & (lengths <= high))
+
+
+FIRST, OPENS, CONTINUES = 0, 1, 2  # how a window begins: a user's first step, a new session, mid-session
+
+
+@dataclass
+class Windows:
+    """Training windows: up to `bptt` input steps of one session of one run (each with a next step to predict)."""
+
+    runs: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+    kinds: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.runs)
+
+
+def cut_windows(seq: Sequences, runs: np.ndarray, bptt: int) -> Windows:
+    out: list[tuple[int, int, int, int]] = []
+    for run in runs:
+        first, last = int(seq.offsets[run]), int(seq.offsets[run + 1]) - 1  # the last step has nothing to predict
+        step = first
+        while step < last:
+            kind = FIRST if step == first else OPENS if seq.session_start[step] else CONTINUES
+            end = min(step + bptt, last)
+            opens = np.flatnonzero(seq.session_start[step + 1 : end]) if end > step + 1 else []
+            if len(opens):
+                end = step + 1 + int(opens[0])
+            out.append((int(run), step - first, end - step, kind))
+            step = end
+    table = np.array(out, dtype=np.int64).reshape(-1, 4)
+    return Windows(*table.T)
+
+
+def read_histories(
+    network: HRNN,
+    tables: Tables,
+    seq: Sequences,
+    runs: np.ndarray,
+    item_vecs: torch.Tensor,
+    windows: Windows | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Read the histories of `runs` without gradients, a step at a time.
+
+    Returns the final session and user states per run (indexed by run), and for each of `windows` the pair
+    (session, user) it starts from; for a window that opens a session, the pair before the session change,
+    so that training can back-propagate through the change.
+    """
+    hidden = network.shape.hidden
+    runs = np.asarray(runs)
+    lengths = np.diff(seq.offsets)[runs]
+    order = np.argsort(-lengths, kind="stable")
+    runs, lengths = runs[order], lengths[order]
+    count = len(seq.offsets) - 1
+    final_session, final_user = torch.zeros(count, hidden), torch.zeros(count, hidden)
+    recorded = torch.zeros(len(windows) if windows is not None else 0, 2 * hidden)
+    longest = int(lengths[0]) if len(lengths) else 0
+    mark = np.full((len(runs), longest), -1, dtype=np.int64)
+    if windows is not None and len(windows):
+        row_of = np.full(count, -1, dtype=np.int64)
+        row_of[runs] = np.arange(len(runs))
+        mark[row_of[windows.runs], windows.starts] = np.arange(len(windows))
+    with torch.no_grad():
+        session, user = tables.first_state(network, torch.as_tensor(seq.run_users[runs]))
+        for t in range(longest):
+            n = int((lengths > t).sum())
+            steps = seq.offsets[runs[:n]] + t
+            here = mark[:n, t]
+            opens = torch.as_tensor(seq.session_start[steps])
+            if (here >= 0).any():
+                rows = np.flatnonzero(here >= 0)
+                recorded[here[rows]] = torch.cat([session[rows], user[rows]], -1)
+            if bool(opens.any()):
+                folded_session, folded_user = network.new_session(session[:n], user[:n])
+                session[:n] = torch.where(opens[:, None], folded_session, session[:n])
+                user[:n] = torch.where(opens[:, None], folded_user, user[:n])
+            x = step_inputs(network, seq, steps, item_vecs)
+            session[:n] = network.session_step(x, session[:n])
+        final_session[runs], final_user[runs] = session, user
+    return final_session, final_user, recorded
+
+
+def step_inputs(network: HRNN, seq: Sequences, idx: np.ndarray, item_vecs: torch.Tensor) -> torch.Tensor:
+    return network.step_inputs(
+        item_vecs,
+        torch.as_tensor(seq.items[idx]),
+        torch.as_tensor(seq.events[idx]),
+        torch.as_tensor(seq.values[idx]),
+        torch.as_tensor(seq.contexts[idx]),
+    )
+
+
+def fit(network: HRNN, tables: Tables, seq: Sequences, knobs: Knobs, popularity: np.ndarray) -> list[float]:
+    """Train `network` in place; the mean loss of each epoch.
+
+    Each epoch first reads every history without gradients to learn the state each window starts from; the
+    windows of all users then train in shuffled batches (truncated back-propagation through time).
+    """
+    torch.manual_seed(knobs.seed)
+    rng = np.random.default_rng(knobs.seed)
+    runs = training_runs(seq, knobs)
+    windows = cut_windows(seq, runs, knobs.bptt)
+    if len(windows) == 0:
+        return []
+    positions = int(windows.lengths.sum())
+    epochs = knobs.epochs or int(np.clip(round(TARGET_POSITIONS / max(positions, 1)), MIN_EPOCHS, MAX_EPOCHS))
+    negatives = Negatives(popularity)
+    weights = _recency(seq, knobs)
+    optimizer = torch.optim.Adam(network.parameters(), lr=knobs.learning_rate)
+    plans = [rng.permutation(len(windows)) for _ in range(epochs)]
+    steps = sum(math.ceil(len(plan) / knobs.batch_windows) for plan in plans)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, knobs.learning_rate, total_steps=steps, pct_start=0.15)
+    losses = []
+    started = time.monotonic()
+    for epoch, order in enumerate(plans):
+        network.eval()
+        _, _, states = read_histories(network, tables, seq, runs, tables.item_vectors(network), windows)
+        network.train()
+        total = 0.0
+        for first in range(0, len(order), knobs.batch_windows):
+            chosen = order[first : first + knobs.batch_windows]
+            loss, _ = _batch_loss(network, tables, seq, windows, chosen, states[chosen], negatives, weights, rng)
+            optimizer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(network.parameters(), 5.0)
+            optimizer.step()
+            schedule.step()
+            total += float(loss.detach())
+        losses.append(total / math.ceil(len(order) / knobs.batch_windows))
+        log.info("epoch %d/%d  loss %.4f  %.1f s", epoch + 1, epochs, losses[-1], time.monotonic() - started)
+    network.eval()
+    return losses
+
+
+class Negatives:
+    """The items each prediction is scored against: the whole catalogue when it is small enough, else a
+    popularity-sampled share of it with the log-Q correction."""
+
+    FULL_UP_TO = 20_000
+    SAMPLED = 4096
+
+    def __init__(self, popularity: np.ndarray):
+        self.full = len(popularity) <= self.FULL_UP_TO
+        weights = np.power(popularity.astype("float64") + 1.0, 0.75)
+        weights[0] = 0.0
+        self.sampling = torch.as_tensor(weights / weights.sum(), dtype=torch.float32)
+
+    def logits(
+        self, query: torch.Tensor, item_vecs: torch.Tensor, bias: torch.Tensor, truth: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits of the candidates for each prediction, and the column of the true item."""
+        if self.full:
+            logits = query @ item_vecs.T + bias
+            logits[:, 0] = -1e9
+            return logits, truth
+        drawn = torch.multinomial(self.sampling, self.SAMPLED, replacement=True)
+        log_q = torch.log(self.sampling * self.SAMPLED + 1e-12)
+        positive = (query * item_vecs[truth]).sum(-1) + bias[truth] - log_q[truth]
+        shared = query @ item_vecs[drawn].T + bias[drawn] - log_q[drawn]
+        shared = shared.masked_fill(drawn[None, :] == truth[:, None], -1e9)
+        return torch.cat([positive[:, None], shared], 1), torch.zeros(len(truth), dtype=torch.long)
+
+
+def _recency(seq: Sequences, knobs: Knobs) -> np.ndarray:
+    """Loss weights: 1 everywhere, or from 0.5 (the oldest interaction) to 1 (the newest) with recency_mask."""
+    if not knobs.recency_mask or len(seq.times) == 0:
+        return np.ones(len(seq.times), dtype=np.float32)
+    span = max(int(seq.times.max() - seq.times.min()), 1)
+    return (RECENCY_FLOOR + (1 - RECENCY_FLOOR) * (seq.times - seq.times.min()) / span).astype(np.float32)
+
+
+def _batch_loss(
+    network: HRNN,
+    tables: Tables,
+    seq: Sequences,
+    windows: Windows,
+    chosen: np.ndarray,
+    carried: torch.Tensor,
+    negatives: Negatives,
+    weights: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The loss of a batch of windows, and the (session, user) state each window ends in."""
+    runs, kinds = windows.runs[chosen], windows.kinds[chosen]
+    lengths = windows.lengths[chosen]
+    steps = int(lengths.max())
+    base = seq.offsets[runs][:, None] + windows.starts[chosen][:, None] + np.arange(steps)[None, :]
+    valid = np.arange(steps)[None, :] < lengths[:, None]
+    idx = np.where(valid, base, 0)
+    target = np.where(valid, base + 1, 0)
+
+    hidden = network.shape.hidden
+    session, user = carried[:, :hidden], carried[:, hidden:]
+    first, opens = torch.as_tensor(kinds == FIRST), torch.as_tensor(kinds == OPENS)
+    if bool(opens.any()):  # back-propagate through the session change
+        changed_session, changed_user = network.new_session(session, user)
+        session = torch.where(opens[:, None], changed_session, session)
+        user = torch.where(opens[:, None], changed_user, user)
+    if bool(first.any()):  # and through the Users metadata that starts a history
+        start_session, start_user = tables.first_state(network, torch.as_tensor(seq.run_users[runs]))
+        session = torch.where(first[:, None], start_session, session)
+        user = torch.where(first[:, None], start_user, user)
+
+    id_keep = (torch.rand(network.shape.items) > ID_DROPOUT).float()
+    item_vecs = tables.item_vectors(network, id_keep)
+    contexts, next_contexts = seq.contexts[idx], seq.contexts[target]
+    if contexts.shape[-1]:
+        contexts = np.where(rng.random(contexts.shape) < CONTEXT_DROPOUT, 0, contexts)
+        next_contexts = np.where(rng.random(next_contexts.shape) < CONTEXT_DROPOUT, 0, next_contexts)
+    inputs = network.step_inputs(
+        item_vecs, torch.as_tensor(seq.items[idx]), torch.as_tensor(seq.events[idx]),
+        torch.as_tensor(seq.values[idx]), torch.as_tensor(contexts),
+    )  # fmt: skip
+    joined = network.read_session(inputs, session, user)
+    ended = joined[torch.arange(len(chosen)), torch.as_tensor(lengths - 1)]
+    mask = torch.as_tensor(valid)
+    query = network.query(joined, torch.as_tensor(next_contexts))[mask]
+    flat_targets = target[valid]
+    truth = torch.as_tensor(seq.items[flat_targets])
+
+    bias = network.item_bias.weight[:, 0]
+    logits, column = negatives.logits(query, item_vecs, bias, truth)
+    shown = _impression_matrix(seq, flat_targets)
+    if shown is not None:  # items shown and not chosen count once more among the negatives
+        impressed = torch.einsum("ph,pkh->pk", query, item_vecs[shown]) + bias[shown]
+        logits = torch.cat([logits, impressed.masked_fill(shown == 0, -1e9)], 1)
+    log_p = torch.log_softmax(logits, 1)
+    losses = -log_p.gather(1, column[:, None])[:, 0]
+    w = torch.as_tensor(weights[flat_targets])
+    return (losses * w).sum() / w.sum(), ended
+
+
+def _impression_matrix(seq: Sequences, targets: np.ndarray) -> torch.Tensor | None:
+    """Items shown with each target step and not chosen, padded with 0, or None when no step has any."""
+    lists = [seq.impressions[t][:IMPRESSION_NEGATIVES] for t in targets]
+    width = max((len(x) for x in lists), default=0)
+    if width == 0:
+        return None
+    out = np.zeros((len(lists), width), dtype=np.int64)
+    for row, shown in enumerate(lists):
+        out[row, : len(shown)] = shown
+    return torch.as_tensor(out)

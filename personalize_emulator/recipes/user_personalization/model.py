@@ -1,0 +1,121 @@
+"""A trained User-Personalization solution version: per-user states, scores, exploration, real-time updates."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..base import Model
+from .exploration import Exposure, explore
+from .features import SESSION_GAP, Catalogue, People, StepCodes
+from .fit import Knobs, Tables
+from .network import HRNN
+
+
+@dataclass
+class UserState:
+    session: torch.Tensor
+    user: torch.Tensor
+    last_time: float | None
+
+
+class UserPersonalizationModel(Model):
+    """Scores are a softmax over the catalogue, as AWS returns them for this recipe."""
+
+    def __init__(
+        self,
+        network: HRNN,
+        tables: Tables,
+        catalogue: Catalogue,
+        people: People,
+        codes: StepCodes,
+        states: dict[int, UserState],
+        exposure: Exposure,
+        knobs: Knobs,
+        losses: list[float],
+    ):
+        self.network, self.tables, self.catalogue, self.people, self.codes = network, tables, catalogue, people, codes
+        self.states, self.exposure, self.knobs, self.losses = states, exposure, knobs, losses
+        self._lock = threading.Lock()
+        self._metadata_rows = len(people.index) + 1  # users known when the tables were built
+        with torch.no_grad():
+            self.item_vectors = tables.item_vectors(network)
+            self.item_bias = network.item_bias.weight[:, 0].clone()
+
+    # -- state -----------------------------------------------------------------------------------------
+    def _state(self, user_id: str | None) -> UserState:
+        index = self.people.index.get(user_id, 0) if user_id is not None else 0
+        state = self.states.get(index)
+        if state is None:
+            with torch.no_grad():
+                row = index if index < self._metadata_rows else 0
+                session, user = self.tables.first_state(self.network, torch.tensor([row]))
+            state = UserState(session, user, None)
+        return state
+
+    def relevance(self, user_id: str | None, context: dict[str, str] | None = None) -> np.ndarray:
+        """The model's probability of each catalogue index being the user's next item (index 0 gets none)."""
+        state = self._state(user_id)
+        contexts = torch.as_tensor(self.codes.context_indices(context))[None]
+        with torch.no_grad():
+            query = self.network.query(torch.cat([state.session, state.user], -1), contexts)[0]
+            logits = self.item_vectors @ query + self.item_bias
+            logits[0] = -torch.inf
+            return torch.softmax(logits, 0).numpy()
+
+    # -- the runtime -----------------------------------------------------------------------------------
+    def recommend(self, user_id, num_results, context=None, exclude=None, exploration=None, rng=None):
+        scores = self.relevance(user_id, context)
+        allowed = scores > 0
+        if exclude:
+            allowed[[self.catalogue.index[i] for i in exclude if i in self.catalogue.index]] = False
+        candidates = np.flatnonzero(allowed)
+        wanted = min(num_results, len(candidates))
+        top = candidates[np.argpartition(-scores[candidates], wanted - 1)[:wanted]] if wanted else candidates[:0]
+        ranking = top[np.argsort(-scores[top], kind="stable")]
+        if exploration and rng is not None:
+            weight = float(exploration.get("explorationWeight", 0.3))
+            cutoff = float(exploration.get("explorationItemAgeCutOff", 30))
+            if weight > 0:
+                longer = candidates[np.argsort(-scores[candidates], kind="stable")]
+                ranking = explore(longer, scores, wanted, weight, cutoff, self.exposure, rng, allowed)
+        return [(self.catalogue.ids[i], float(scores[i])) for i in ranking]
+
+    def rank(self, user_id, item_ids, context=None):
+        known = [i for i in dict.fromkeys(item_ids) if i in self.catalogue.index]
+        if not known:
+            return []
+        scores = self.relevance(user_id, context)
+        picked = np.array([scores[self.catalogue.index[i]] for i in known])
+        shares = picked / picked.sum() if picked.sum() > 0 else np.full(len(known), 1 / len(known))
+        order = np.argsort(-shares, kind="stable")
+        return [(known[k], float(shares[k])) for k in order]
+
+    def knows_item(self, item_id: str) -> bool:
+        return item_id in self.catalogue.index
+
+    def observe(self, rows: list[dict[str, Any]]) -> None:
+        """Advance users' states by new interactions (PutEvents), without retraining."""
+        with self._lock, torch.no_grad():
+            for row in sorted(rows, key=lambda r: r.get("TIMESTAMP") or 0):
+                user_id = row.get("USER_ID")
+                index = self.people.index.setdefault(user_id, len(self.people.index) + 1)
+                state = self._state(user_id) if index not in self.states else self.states[index]
+                time_ = float(row.get("TIMESTAMP") or 0)
+                session, user = state.session, state.user
+                if state.last_time is not None and time_ - state.last_time > SESSION_GAP:
+                    session, user = self.network.new_session(session, user)
+                item = torch.tensor([self.catalogue.index.get(row.get("ITEM_ID"), 0)])
+                event = torch.as_tensor(self.codes.event_types.lookup([row.get("EVENT_TYPE")]))
+                raw = row.get("EVENT_VALUE")
+                value = torch.tensor(
+                    [0.0 if raw is None else (float(raw) - self.codes.value_mean) / self.codes.value_scale]
+                )
+                contexts = torch.as_tensor(self.codes.context_indices(row))[None]
+                x = self.network.step_inputs(self.item_vectors, item, event, value, contexts)
+                session = self.network.session_step(x, session)
+                self.states[index] = UserState(session, user, time_)

@@ -1,0 +1,70 @@
+"""Synthetic data whose right answers are known: users with planted tastes, items with planted appeal."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from personalize_emulator.avro import AvroSchema, Field
+from personalize_emulator.recipes.base import TrainingData
+
+START = 1_700_000_000
+INTERACTIONS = AvroSchema(
+    "Interactions",
+    (Field("USER_ID", "string"), Field("ITEM_ID", "string"), Field("TIMESTAMP", "long"), Field("EVENT_TYPE", "string"),
+     Field("IMPRESSION", "string", nullable=True), Field("CABIN_TYPE", "string", nullable=True, categorical=True)),
+)  # fmt: skip
+ITEMS = AvroSchema(
+    "Items", (Field("ITEM_ID", "string"), Field("GENRE", "string", nullable=True, categorical=True),
+              Field("CREATION_TIMESTAMP", "long", nullable=True))
+)  # fmt: skip
+USERS = AvroSchema(
+    "Users", (Field("USER_ID", "string"), Field("NATIONALITY", "string", nullable=True, categorical=True))
+)
+
+
+def tastes(users_per_group: int = 60, items_per_group: int = 20, steps: int = 20, seed: int = 0) -> TrainingData:
+    """Two groups of users; group `a` chooses only items a*, group `b` only items b* (genres `A`, `B`).
+
+    Users have their group as NATIONALITY, items their genre; impressions show three items of the other group
+    with each choice, and none of them is ever chosen.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for group, other in (("a", "b"), ("b", "a")):
+        for u in range(users_per_group):
+            picks = rng.choice(items_per_group, size=steps, replace=True)
+            for step, item in enumerate(picks):
+                shown = [f"{group}{item}"] + [f"{other}{k}" for k in rng.choice(items_per_group, 3, replace=False)]
+                rows.append(
+                    (f"{group}-user{u}", f"{group}{item}", START + 3600 * 24 * step + u, "click", "|".join(shown), None)
+                )
+    frame = pd.DataFrame(rows, columns=[f.name for f in INTERACTIONS.fields])
+    items = pd.DataFrame(
+        {
+            "ITEM_ID": [f"{g}{k}" for g in "ab" for k in range(items_per_group)],
+            "GENRE": [g.upper() for g in "ab" for _ in range(items_per_group)],
+            "CREATION_TIMESTAMP": START,
+        }
+    )
+    users = pd.DataFrame(
+        {
+            "USER_ID": [f"{g}-user{u}" for g in "ab" for u in range(users_per_group)],
+            "NATIONALITY": [g.upper() for g in "ab" for _ in range(users_per_group)],
+        }
+    )
+    return TrainingData(frame, items, users, {"INTERACTIONS": INTERACTIONS, "ITEMS": ITEMS, "USERS": USERS})
+
+
+def cabins(users: int = 100, steps: int = 20, seed: int = 1) -> TrainingData:
+    """Every user flies both cabins; in First Class they choose items f*, in Economy items e*."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(users):
+        for step in range(steps):
+            cabin = "First Class" if rng.random() < 0.5 else "Economy"
+            item = f"{'f' if cabin == 'First Class' else 'e'}{rng.integers(10)}"
+            rows.append((f"user{u}", item, START + 3600 * 24 * step + u, "click", None, cabin))
+    return TrainingData(
+        pd.DataFrame(rows, columns=[f.name for f in INTERACTIONS.fields]), schemas={"INTERACTIONS": INTERACTIONS}
+    )
