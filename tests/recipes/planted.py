@@ -9,6 +9,14 @@ from personalize_emulator.avro import AvroSchema, Field
 from personalize_emulator.recipes.base import TrainingData
 
 START = 1_700_000_000
+DAY = 86_400
+
+
+def when(user: int, step: int) -> int:
+    """Sessions of five steps a minute apart, one session a day."""
+    return START + DAY * (step // 5) + 60 * (step % 5) + user
+
+
 INTERACTIONS = AvroSchema(
     "Interactions",
     (Field("USER_ID", "string"), Field("ITEM_ID", "string"), Field("TIMESTAMP", "long"), Field("EVENT_TYPE", "string"),
@@ -36,9 +44,7 @@ def tastes(users_per_group: int = 60, items_per_group: int = 20, steps: int = 20
             picks = rng.choice(items_per_group, size=steps, replace=True)
             for step, item in enumerate(picks):
                 shown = [f"{group}{item}"] + [f"{other}{k}" for k in rng.choice(items_per_group, 3, replace=False)]
-                rows.append(
-                    (f"{group}-user{u}", f"{group}{item}", START + 3600 * 24 * step + u, "click", "|".join(shown), None)
-                )
+                rows.append((f"{group}-user{u}", f"{group}{item}", when(u, step), "click", "|".join(shown), None))
     frame = pd.DataFrame(rows, columns=[f.name for f in INTERACTIONS.fields])
     items = pd.DataFrame(
         {
@@ -64,7 +70,18 @@ def cabins(users: int = 100, steps: int = 20, seed: int = 1) -> TrainingData:
         for step in range(steps):
             cabin = "First Class" if rng.random() < 0.5 else "Economy"
             item = f"{'f' if cabin == 'First Class' else 'e'}{rng.integers(10)}"
-            rows.append((f"user{u}", item, START + 3600 * 24 * step + u, "click", None, cabin))
+            rows.append((f"user{u}", item, when(u, step), "click", None, cabin))
     return TrainingData(
         pd.DataFrame(rows, columns=[f.name for f in INTERACTIONS.fields]), schemas={"INTERACTIONS": INTERACTIONS}
     )
+
+
+def avro_fields(schema: AvroSchema) -> list[dict]:
+    """A parsed schema back as Avro field declarations, for CreateSchema."""
+    out = []
+    for f in schema.fields:
+        declared = {"name": f.name, "type": ["null", f.type] if f.nullable else f.type}
+        if f.categorical:
+            declared["categorical"] = True
+        out.append(declared)
+    return out

@@ -26,7 +26,7 @@ log = logging.getLogger("personalize_emulator.training")
 IMPRESSION_NEGATIVES = 8
 RECENCY_FLOOR = 0.5
 CONTEXT_DROPOUT = 0.2
-ID_DROPOUT = 0.1
+ID_DROPOUT = 0.25  # share of items seen by their metadata alone in a batch, when they have metadata
 TARGET_POSITIONS = 400_000  # positions seen over all epochs: the epoch count scales inversely with the data
 MIN_EPOCHS, MAX_EPOCHS = 3, 30
 
@@ -272,7 +272,9 @@ def _batch_loss(
         session = torch.where(first[:, None], start_session, session)
         user = torch.where(first[:, None], start_user, user)
 
-    id_keep = (torch.rand(network.shape.items) > ID_DROPOUT).float()
+    id_keep = None
+    if tables.item_bags or tables.item_numbers is not None:  # teach the metadata to stand for the item alone
+        id_keep = (torch.rand(network.shape.items) > ID_DROPOUT).float()
     item_vecs = tables.item_vectors(network, id_keep)
     contexts, next_contexts = seq.contexts[idx], seq.contexts[target]
     if contexts.shape[-1]:

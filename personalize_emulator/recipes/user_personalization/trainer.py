@@ -56,6 +56,7 @@ def train_full(data: TrainingData, knobs: Knobs) -> UserPersonalizationModel:
     codes = build_step_codes(data.interactions, data.schemas.get("INTERACTIONS"))
     seq = build_sequences(data.interactions, catalogue, people, codes)
     tables = tables_for(catalogue, people)
+    torch.manual_seed(knobs.seed)  # the initial weights too come from the seed
     network = HRNN(shape_for(catalogue, people, codes, knobs.hidden))
     popularity = np.bincount(seq.items, minlength=len(catalogue))
     losses = fit(network, tables, seq, knobs, popularity)
