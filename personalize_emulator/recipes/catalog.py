@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..arns import global_arn
+from .user_personalization import HYPERPARAMETERS
 
 CATALOGUE_TIME = 1_543_622_400.0  # 2018-12-01, when Personalize opened
 
@@ -60,13 +61,7 @@ _RELATED = "RELATED_ITEMS"
 _SEGMENT = "USER_SEGMENTATION"
 _ACTIONS = "PERSONALIZED_ACTIONS"
 
-USER_PERSONALIZATION_DEFAULTS = {
-    "hidden_dimension": "149",
-    "bptt": "32",
-    "recency_mask": "true",
-    "min_user_history_length_percentile": "0.0",
-    "max_user_history_length_percentile": "0.99",
-}
+USER_PERSONALIZATION_DEFAULTS = {name: spec[3] for name, spec in HYPERPARAMETERS.items()}
 
 RECIPES: tuple[RecipeEntry, ...] = (
     RecipeEntry(
