@@ -37,7 +37,9 @@ from personalize_emulator.evaluation import ranking_metrics, split  # noqa: E402
 from personalize_emulator.recipes.base import TrainingConfig, TrainingData  # noqa: E402
 from personalize_emulator.recipes.user_personalization import UserPersonalization  # noqa: E402
 
-SCHEMA = AvroSchema("Interactions", (Field("USER_ID", "string"), Field("ITEM_ID", "string"), Field("TIMESTAMP", "long")))
+SCHEMA = AvroSchema(
+    "Interactions", (Field("USER_ID", "string"), Field("ITEM_ID", "string"), Field("TIMESTAMP", "long"))
+)
 TARGETS = {"hr": 0.20, "ndcg": 0.11, "train_s": 30.0, "p50_ms": 2.0}
 Scorer = Callable[[str], np.ndarray]  # user -> a score per item of the catalogue
 
@@ -96,7 +98,9 @@ def bpr(train: pd.DataFrame, items: list[str], seed: int, dim: int = 64, epochs:
 
 
 def recipe(train: pd.DataFrame, items: list[str], seed: int) -> Scorer:
-    data = TrainingData(train[["USER_ID", "ITEM_ID", "TIMESTAMP"]].reset_index(drop=True), schemas={"INTERACTIONS": SCHEMA})
+    data = TrainingData(
+        train[["USER_ID", "ITEM_ID", "TIMESTAMP"]].reset_index(drop=True), schemas={"INTERACTIONS": SCHEMA}
+    )
     model = UserPersonalization().train(data, TrainingConfig(seed=seed))
     position = np.array([model.catalogue.index.get(item, 0) for item in items])
     return lambda user: np.where(position > 0, model.relevance(user)[position], 0.0)
@@ -106,7 +110,9 @@ MODELS = {"popularity": popularity, "item-kNN": item_knn, "BPR-MF": bpr, "aws-us
 
 
 def leave_one_out(frame: pd.DataFrame, items: list[str], build: Callable, seed: int) -> dict[str, float]:
-    ordered = frame.assign(_arrival=np.arange(len(frame))).sort_values(["USER_ID", "TIMESTAMP", "_arrival"], kind="stable")
+    ordered = frame.assign(_arrival=np.arange(len(frame))).sort_values(
+        ["USER_ID", "TIMESTAMP", "_arrival"], kind="stable"
+    )
     last = ordered.groupby("USER_ID").tail(1)
     train = ordered.drop(last.index).drop(columns="_arrival")
     started = time.perf_counter()
@@ -127,7 +133,9 @@ def leave_one_out(frame: pd.DataFrame, items: list[str], build: Callable, seed: 
 def aws_protocol(frame: pd.DataFrame, items: list[str], build: Callable, seed: int) -> dict[str, float]:
     train, truth = split(TrainingData(frame[["USER_ID", "ITEM_ID", "TIMESTAMP"]]), seed)
     scorer = build(train.interactions, items, seed)
-    recommended = {user: [items[i] for i in np.argsort(-np.asarray(scorer(user)), kind="stable")[:25]] for user in truth}
+    recommended = {
+        user: [items[i] for i in np.argsort(-np.asarray(scorer(user)), kind="stable")[:25]] for user in truth
+    }
     return ranking_metrics(recommended, truth, len(items))
 
 
@@ -144,9 +152,13 @@ def recommend_latency(frame: pd.DataFrame, calls: int) -> float:
         session = boto3.session.Session(region_name="us-east-1")
         s3, iam, p = session.client("s3"), session.client("iam"), session.client("personalize")
         s3.create_bucket(Bucket="ml-bench")
-        s3.put_bucket_policy(Bucket="ml-bench", Policy=json.dumps(bucket_policy("ml-bench", ("s3:GetObject", "s3:ListBucket"))))
+        s3.put_bucket_policy(
+            Bucket="ml-bench", Policy=json.dumps(bucket_policy("ml-bench", ("s3:GetObject", "s3:ListBucket")))
+        )
         role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(trust_policy()))["Role"]["Arn"]
-        s3.put_object(Bucket="ml-bench", Key="i.csv", Body=frame[["USER_ID", "ITEM_ID", "TIMESTAMP"]].to_csv(index=False))
+        s3.put_object(
+            Bucket="ml-bench", Key="i.csv", Body=frame[["USER_ID", "ITEM_ID", "TIMESTAMP"]].to_csv(index=False)
+        )
         group = p.create_dataset_group(name="ml")["datasetGroupArn"]
         wait_for(lambda: p.describe_dataset_group(datasetGroupArn=group)["datasetGroup"], 0.01)
         schema_arn = p.create_schema(name="ml", schema=json.dumps(schema))["schemaArn"]
@@ -202,14 +214,18 @@ def main() -> None:
 
     print(f"MovieLens 100k ({len(frame):,} ratings, {frame['USER_ID'].nunique()} users, {len(items):,} items), "
           f"{len(seeds)} seeds, {os.cpu_count()} CPU cores, PyTorch {torch.__version__}.\n")  # fmt: skip
-    print("| model | LOO HR@10 | LOO NDCG@10 | AWS precision@10 | AWS NDCG@10 | AWS MRR@25 | AWS coverage | train (s) |")
+    print(
+        "| model | LOO HR@10 | LOO NDCG@10 | AWS precision@10 | AWS NDCG@10 | AWS MRR@25 | AWS coverage | train (s) |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for name, r in results.items():
         cells = [summary(r[k]) for k in ("hr", "ndcg", "p10", "aws_ndcg", "mrr", "coverage")]
         print(f"| {name} | " + " | ".join(cells) + f" | {np.median(r['train_s']):.1f} |")
     ours = results["aws-user-personalization"]
     baselines = [r for n, r in results.items() if n != "aws-user-personalization"]
-    beats_loo = all(np.mean(ours["hr"]) > np.mean(b["hr"]) and np.mean(ours["ndcg"]) > np.mean(b["ndcg"]) for b in baselines)
+    beats_loo = all(
+        np.mean(ours["hr"]) > np.mean(b["hr"]) and np.mean(ours["ndcg"]) > np.mean(b["ndcg"]) for b in baselines
+    )
     beats_aws = all(np.mean(ours["aws_ndcg"]) > np.mean(b["aws_ndcg"]) and np.mean(ours["p10"]) > np.mean(b["p10"])
                     for b in baselines)  # fmt: skip
     rows = [

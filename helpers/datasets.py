@@ -46,11 +46,13 @@ def _from_grouplens(folder: Path) -> dict[str, pd.DataFrame]:
     )
     raw_items = pd.read_csv(folder / "u.item", sep="|", header=None, encoding="latin-1", dtype={0: str})
     flags = raw_items.iloc[:, 5:24].to_numpy()
-    items = pd.DataFrame({
-        "ITEM_ID": raw_items[0],
-        "TITLE": raw_items[1],
-        "GENRES": ["|".join(g for g, on in zip(GENRES, row) if on) for row in flags],
-    })
+    items = pd.DataFrame(
+        {
+            "ITEM_ID": raw_items[0],
+            "TITLE": raw_items[1],
+            "GENRES": ["|".join(g for g, on in zip(GENRES, row) if on) for row in flags],
+        }
+    )
     users = pd.read_csv(
         folder / "u.user", sep="|", names=["USER_ID", "AGE", "GENDER", "OCCUPATION", "ZIP"], dtype={"USER_ID": str}
     ).drop(columns="ZIP")
@@ -73,4 +75,8 @@ def _from_recbole() -> dict[str, pd.DataFrame]:
     items["GENRES"] = items["GENRES"].fillna("").str.split(" ").str.join("|")
     users = pd.read_csv(folder / "ml-100k.user", sep="\t", dtype={0: str})
     users.columns = ["USER_ID", "AGE", "GENDER", "OCCUPATION", "ZIP"]
-    return {"interactions": interactions, "items": items[["ITEM_ID", "TITLE", "GENRES"]], "users": users.drop(columns="ZIP")}
+    return {
+        "interactions": interactions,
+        "items": items[["ITEM_ID", "TITLE", "GENRES"]],
+        "users": users.drop(columns="ZIP"),
+    }

@@ -10,7 +10,7 @@ with a prior centred on the observed click rate), weighted by the model's releva
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,7 +19,6 @@ from .features import Catalogue, Sequences
 DAY = 86_400
 PRIOR_STRENGTH = 10.0  # pseudo-impressions behind the prior
 DEFAULT_CLICK_RATE = 0.1  # the prior's centre when no impressions were recorded
-RELEVANCE_POWER = 0.5  # how strongly relevance tempers the sampled click rates
 
 
 @dataclass
@@ -31,6 +30,7 @@ class Exposure:
     created: np.ndarray
     latest: float
     click_rate: float
+    _cold: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
     def prior(self) -> tuple[float, float]:
@@ -38,10 +38,20 @@ class Exposure:
 
     def cold(self, cutoff_days: float) -> np.ndarray:
         """Indices of the items within the age cut-off (index 0, the unknown item, never)."""
-        age = self.latest - self.created
-        cold = np.isnan(self.created) | (age <= cutoff_days * DAY)
-        cold[0] = False
-        return np.flatnonzero(cold)
+        return self.posteriors(cutoff_days)[0]
+
+    def posteriors(self, cutoff_days: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The cold items and the two parameters of each one's Beta posterior (computed once per cut-off)."""
+        cached = self._cold.get(cutoff_days)
+        if cached is None:
+            age = self.latest - self.created
+            cold = np.isnan(self.created) | (age <= cutoff_days * DAY)
+            cold[0] = False
+            items = np.flatnonzero(cold)
+            alpha, beta = self.prior
+            failures = np.maximum(self.shown[items] - self.chosen[items], 0.0)
+            cached = self._cold[cutoff_days] = (items, alpha + self.chosen[items], beta + failures)
+        return cached
 
 
 def exposure(seq: Sequences, catalogue: Catalogue) -> Exposure:
@@ -79,16 +89,17 @@ def explore(
     head = ranking[:count]
     if weight <= 0 or count == 0:
         return head
-    cold = stats.cold(cutoff_days)
-    cold = cold[allowed[cold]]
+    cold, alpha, beta = stats.posteriors(cutoff_days)
+    usable = allowed[cold]
+    cold, alpha, beta = cold[usable], alpha[usable], beta[usable]
     slots = min(int(rng.binomial(count, weight)), len(cold))
     if slots == 0:
         return head
-    alpha, beta = stats.prior
-    failures = np.maximum(stats.shown[cold] - stats.chosen[cold], 0.0)
-    sampled = rng.beta(alpha + stats.chosen[cold], beta + failures)
+    sampled = rng.beta(alpha, beta)
     fit = relevance[cold] / max(float(relevance[cold].max()), 1e-12)
-    picked = cold[np.argsort(-(sampled * fit**RELEVANCE_POWER), kind="stable")[:slots]]
+    appeal = -(sampled * np.sqrt(fit))
+    best = np.argpartition(appeal, slots - 1)[:slots] if slots < len(cold) else np.arange(len(cold))
+    picked = cold[best[np.argsort(appeal[best], kind="stable")]]
     rest = ranking[~np.isin(ranking, picked)][: count - slots]
     out = np.empty(slots + len(rest), dtype=ranking.dtype)
     explored = np.zeros(len(out), dtype=bool)

@@ -44,7 +44,13 @@ class UserPersonalizationModel(Model):
         self._metadata_rows = len(people.index) + 1  # users known when the tables were built
         with torch.no_grad():
             self.item_vectors = tables.item_vectors(network)
-            self.item_bias = network.item_bias.weight[:, 0].clone()
+            # Scoring runs in NumPy: PyTorch's thread pool, idling between tiny operations, slows a request
+            # more than the operations themselves cost.
+            self._items = self.item_vectors.numpy()
+            self._bias = network.item_bias.weight[:, 0].numpy().copy()
+            self._head_weight = network.head.weight.numpy().T.copy()
+            self._head_bias = network.head.bias.numpy().copy()
+            self._context_out = [e.weight.numpy() for e in network.context_out]
 
     # -- state -----------------------------------------------------------------------------------------
     def _state(self, user_id: str | None) -> UserState:
@@ -60,12 +66,14 @@ class UserPersonalizationModel(Model):
     def relevance(self, user_id: str | None, context: dict[str, str] | None = None) -> np.ndarray:
         """The model's probability of each catalogue index being the user's next item (index 0 gets none)."""
         state = self._state(user_id)
-        contexts = torch.as_tensor(self.codes.context_indices(context))[None]
-        with torch.no_grad():
-            query = self.network.query(torch.cat([state.session, state.user], -1), contexts)[0]
-            logits = self.item_vectors @ query + self.item_bias
-            logits[0] = -torch.inf
-            return torch.softmax(logits, 0).numpy()
+        joined = np.concatenate([state.session.numpy()[0], state.user.numpy()[0]])
+        query = joined @ self._head_weight + self._head_bias  # HRNN.query, in evaluation mode
+        for table, index in zip(self._context_out, self.codes.context_indices(context)):
+            query = query + table[index]
+        logits = self._items @ query + self._bias
+        logits[0] = -np.inf
+        logits = np.exp(logits - logits.max())
+        return logits / logits.sum()
 
     # -- the runtime -----------------------------------------------------------------------------------
     def recommend(self, user_id, num_results, context=None, exclude=None, exploration=None, rng=None):
@@ -75,15 +83,15 @@ class UserPersonalizationModel(Model):
             allowed[[self.catalogue.index[i] for i in exclude if i in self.catalogue.index]] = False
         candidates = np.flatnonzero(allowed)
         wanted = min(num_results, len(candidates))
-        top = candidates[np.argpartition(-scores[candidates], wanted - 1)[:wanted]] if wanted else candidates[:0]
+        # twice as deep as asked: exploration may move up to `wanted` items out of the relevance list
+        depth = min(2 * wanted, len(candidates))
+        top = candidates[np.argpartition(-scores[candidates], depth - 1)[:depth]] if depth else candidates[:0]
         ranking = top[np.argsort(-scores[top], kind="stable")]
-        if exploration and rng is not None:
-            weight = float(exploration.get("explorationWeight", 0.3))
+        weight = float((exploration or {}).get("explorationWeight", 0))
+        if weight > 0 and rng is not None:
             cutoff = float(exploration.get("explorationItemAgeCutOff", 30))
-            if weight > 0:
-                longer = candidates[np.argsort(-scores[candidates], kind="stable")]
-                ranking = explore(longer, scores, wanted, weight, cutoff, self.exposure, rng, allowed)
-        return [(self.catalogue.ids[i], float(scores[i])) for i in ranking]
+            ranking = explore(ranking, scores, wanted, weight, cutoff, self.exposure, rng, allowed)
+        return [(self.catalogue.ids[i], float(scores[i])) for i in ranking[:wanted]]
 
     def rank(self, user_id, item_ids, context=None):
         known = [i for i in dict.fromkeys(item_ids) if i in self.catalogue.index]
