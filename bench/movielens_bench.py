@@ -164,11 +164,14 @@ def recommend_latency(frame: pd.DataFrame, calls: int) -> float:
         schema_arn = p.create_schema(name="ml", schema=json.dumps(schema))["schemaArn"]
         dataset = p.create_dataset(name="ml", datasetGroupArn=group, datasetType="INTERACTIONS", schemaArn=schema_arn)
         wait_for(lambda: p.describe_dataset(datasetArn=dataset["datasetArn"])["dataset"], 0.01)
-        job = p.create_dataset_import_job(jobName="ml", datasetArn=dataset["datasetArn"], roleArn=role,
-                                          dataSource={"dataLocation": "s3://ml-bench/i.csv"})["datasetImportJobArn"]  # fmt: skip
+        source = {"dataLocation": "s3://ml-bench/i.csv"}
+        job = p.create_dataset_import_job(
+            jobName="ml", datasetArn=dataset["datasetArn"], roleArn=role, dataSource=source
+        )
+        job = job["datasetImportJobArn"]
         wait_for(lambda: p.describe_dataset_import_job(datasetImportJobArn=job)["datasetImportJob"], 0.05)
-        solution = p.create_solution(name="up", datasetGroupArn=group,
-                                     recipeArn="arn:aws:personalize:::recipe/aws-user-personalization")["solutionArn"]  # fmt: skip
+        recipe_arn = "arn:aws:personalize:::recipe/aws-user-personalization"
+        solution = p.create_solution(name="up", datasetGroupArn=group, recipeArn=recipe_arn)["solutionArn"]
         wait_for(lambda: p.describe_solution(solutionArn=solution)["solution"], 0.01)
         version = p.create_solution_version(solutionArn=solution)["solutionVersionArn"]
         wait_for(lambda: p.describe_solution_version(solutionVersionArn=version)["solutionVersion"], 0.5, 1800)

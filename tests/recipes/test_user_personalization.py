@@ -199,3 +199,11 @@ def test_a_fixed_seed_gives_the_same_lists():
 
     assert lists(11) == lists(11)
     assert lists(11) != lists(12)
+
+
+def test_training_reports_each_epoch_on_the_training_logger(caplog):
+    with caplog.at_level("INFO", logger="personalize_emulator.training"):
+        model = train(cabins(users=30, steps=40))
+    lines = [r.getMessage() for r in caplog.records if r.name == "personalize_emulator.training"]
+    assert len(lines) == len(model.losses) > 0
+    assert lines[-1].startswith(f"epoch {len(model.losses)}/{len(model.losses)}  loss ")

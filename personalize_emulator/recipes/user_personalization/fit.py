@@ -184,8 +184,11 @@ def fit(network: HRNN, tables: Tables, seq: Sequences, knobs: Knobs, popularity:
     losses = []
     started = time.monotonic()
     for epoch, order in enumerate(plans):
-        network.eval()
-        _, _, states = read_histories(network, tables, seq, runs, tables.item_vectors(network), windows)
+        if epoch == 0:  # an untrained network's states say nothing yet: start every window from zero
+            states = torch.zeros(len(windows), 2 * network.shape.hidden)
+        else:
+            network.eval()
+            _, _, states = read_histories(network, tables, seq, runs, tables.item_vectors(network), windows)
         network.train()
         total = 0.0
         for first in range(0, len(order), knobs.batch_windows):
