@@ -1,8 +1,14 @@
-# make run: the main job (builds .venv first if needed); make test: every test; make setup: only the venv.
+# make run: executes both tutorial notebooks into build/ (builds .venv first if needed); make test: every test,
+# then the notebooks under nbval; make setup: only the venv.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+
+NOTEBOOKS := notebooks/user-personalization-with-exploration.ipynb \
+	notebooks/user-personalization-with-contextual-recommendations.ipynb
+# nbval: every cell must run; cells marked NBVAL_CHECK_OUTPUT must match the committed outputs.
+NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout 600
 
 .PHONY: setup run test lint bench clean
 
@@ -18,17 +24,20 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	$(PY) -m personalize_emulator demo
+	$(PY) -m jupyter nbconvert --to notebook --execute --output-dir build $(NOTEBOOKS)
 
 test: setup
 	$(PY) -m pytest
+	$(PY) -m pytest $(NBVAL) -p no:cacheprovider notebooks
 
 lint: setup
 	$(PY) -m ruff check personalize_emulator helpers tests bench
 	$(PY) -m ruff format --check personalize_emulator helpers tests bench
 
 bench: setup
-	$(PY) bench/latency.py
+	$(PY) bench/emulator_bench.py
+	$(PY) bench/notebook_bench.py
+	$(PY) bench/movielens_bench.py
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) build

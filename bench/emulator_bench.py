@@ -32,10 +32,10 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "false"
 
 import personalize_emulator  # noqa: E402
-from personalize_emulator.demo import INTERACTIONS_SCHEMA, wait_for  # noqa: E402
+from helpers import Target, create_bucket, create_personalize_role, wait_for_active  # noqa: E402
+from personalize_emulator.demo import INTERACTIONS_SCHEMA  # noqa: E402
 
 REGION = "us-east-1"
 TARGETS = {"p50 in-process": 2.0, "p50 over HTTP": 5.0, "events/s": 2000, "rows/s": 200_000}
@@ -79,51 +79,21 @@ def p(values: list[float], q: float) -> float:
 class Stack:
     """The AWS resources the benchmark needs, made through the public API of whatever endpoint is in use."""
 
-    def __init__(self, session: boto3.session.Session):
-        self.session = session
-        self.personalize = session.client("personalize")
-        self.runtime = session.client("personalize-runtime")
-        self.events = session.client("personalize-events")
-        self.s3 = session.client("s3")
-        self.iam = session.client("iam")
-        self.bucket = "bench-data"
-        self.s3.create_bucket(Bucket=self.bucket)
-        self.s3.put_bucket_policy(
-            Bucket=self.bucket,
-            Policy=json.dumps(
-                {
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "personalize.amazonaws.com"},
-                            "Action": ["s3:GetObject", "s3:ListBucket"],
-                            "Resource": [f"arn:aws:s3:::{self.bucket}", f"arn:aws:s3:::{self.bucket}/*"],
-                        }
-                    ]
-                }
-            ),
-        )
-        self.role = self.iam.create_role(
-            RoleName="bench",
-            AssumeRolePolicyDocument=json.dumps(
-                {
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "personalize.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ]
-                }
-            ),
-        )["Role"]["Arn"]
+    def __init__(self, target: Target):
+        self.target = target
+        self.personalize = target.client("personalize")
+        self.runtime = target.client("personalize-runtime")
+        self.events = target.client("personalize-events")
+        self.s3 = target.client("s3")
+        self.bucket = create_bucket(target, "bench-data")
+        self.role = create_personalize_role(target, "bench")
         self.group = self.personalize.create_dataset_group(name="bench")["datasetGroupArn"]
-        wait_for(lambda: self.personalize.describe_dataset_group(datasetGroupArn=self.group)["datasetGroup"], 0.01)
+        wait_for_active(self.target, self.group, personalize=self.personalize)
         schema = self.personalize.create_schema(name="bench", schema=json.dumps(INTERACTIONS_SCHEMA))["schemaArn"]
         self.dataset = self.personalize.create_dataset(
             name="bench", datasetGroupArn=self.group, datasetType="INTERACTIONS", schemaArn=schema
         )["datasetArn"]
-        wait_for(lambda: self.personalize.describe_dataset(datasetArn=self.dataset)["dataset"], 0.01)
+        wait_for_active(self.target, self.dataset, personalize=self.personalize)
 
     def import_csv(self, body: bytes, name: str) -> float:
         """Seconds from CreateDatasetImportJob to ACTIVE."""
@@ -135,22 +105,18 @@ class Stack:
             roleArn=self.role,
             dataSource={"dataLocation": f"s3://{self.bucket}/{name}.csv"},
         )["datasetImportJobArn"]
-        wait_for(
-            lambda: self.personalize.describe_dataset_import_job(datasetImportJobArn=job)["datasetImportJob"], 0.005
-        )
+        wait_for_active(self.target, job, personalize=self.personalize)
         return time.perf_counter() - start
 
     def campaign(self) -> str:
         solution = self.personalize.create_solution(
             name="bench", datasetGroupArn=self.group, recipeArn="arn:aws:personalize:::recipe/aws-popularity-count"
         )["solutionArn"]
-        wait_for(lambda: self.personalize.describe_solution(solutionArn=solution)["solution"], 0.01)
+        wait_for_active(self.target, solution, personalize=self.personalize)
         version = self.personalize.create_solution_version(solutionArn=solution)["solutionVersionArn"]
-        wait_for(
-            lambda: self.personalize.describe_solution_version(solutionVersionArn=version)["solutionVersion"], 0.01
-        )
+        wait_for_active(self.target, version, personalize=self.personalize)
         campaign = self.personalize.create_campaign(name="bench", solutionVersionArn=version)["campaignArn"]
-        wait_for(lambda: self.personalize.describe_campaign(campaignArn=campaign)["campaign"], 0.01)
+        wait_for_active(self.target, campaign, personalize=self.personalize)
         return campaign
 
     def latency(self, campaign: str, count: int) -> tuple[list[float], list[float]]:
@@ -161,7 +127,7 @@ class Stack:
             state["n"] += 1
             self.runtime.get_recommendations(campaignArn=campaign, userId=users[state["n"] % len(users)], numResults=25)
 
-        sts = self.session.client("sts")
+        sts = self.target.client("sts")
         return timings_ms(recommend, count), timings_ms(sts.get_caller_identity, count)
 
 
@@ -182,7 +148,7 @@ def main() -> None:
     rows: list[tuple[str, str, str, str]] = []
 
     with personalize_emulator.mock_aws():
-        stack = Stack(boto3.session.Session(region_name=REGION))
+        stack = Stack(Target("local", boto3.session.Session(region_name=REGION), None, poll=0.005))
         stack.import_csv(csv_bytes(catalogue), "catalogue")
         campaign = stack.campaign()
         ours, floor = stack.latency(campaign, calls)
@@ -197,12 +163,7 @@ def main() -> None:
         in_process_p50 = p(ours, 50)
 
         tracker = stack.personalize.create_event_tracker(name="bench", datasetGroupArn=stack.group)
-        wait_for(
-            lambda: stack.personalize.describe_event_tracker(eventTrackerArn=tracker["eventTrackerArn"])[
-                "eventTracker"
-            ],
-            0.01,
-        )
+        wait_for_active(stack.target, tracker["eventTrackerArn"], personalize=stack.personalize)
         for batch in (10, 1):
             sent, start = 0, time.perf_counter()
             total = (10 * calls) if batch == 10 else calls
@@ -250,8 +211,10 @@ def main() -> None:
                 break
             except requests.ConnectionError:
                 time.sleep(0.05)
-        os.environ["AWS_ENDPOINT_URL"] = url
-        stack = Stack(boto3.session.Session(region_name=REGION))
+        session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+        )
+        stack = Stack(Target("server", session, url, poll=0.005))
         stack.import_csv(csv_bytes(catalogue), "catalogue")
         ours, floor = stack.latency(stack.campaign(), calls)
         rows.append(
@@ -264,7 +227,6 @@ def main() -> None:
         )
         http_p50 = p(ours, 50)
     finally:
-        del os.environ["AWS_ENDPOINT_URL"]
         server.terminate()
         server.wait()
 

@@ -29,9 +29,8 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "false"
 
-from helpers.datasets import load_movielens_100k  # noqa: E402
+from helpers.movielens import load_movielens_100k  # noqa: E402
 from personalize_emulator.avro import AvroSchema, Field  # noqa: E402
 from personalize_emulator.evaluation import ranking_metrics, split  # noqa: E402
 from personalize_emulator.recipes.base import TrainingConfig, TrainingData  # noqa: E402
@@ -145,39 +144,29 @@ def recommend_latency(frame: pd.DataFrame, calls: int) -> tuple[float, float]:
     import boto3
 
     import personalize_emulator
-    from personalize_emulator.demo import INTERACTIONS_SCHEMA, bucket_policy, trust_policy, wait_for
+    from helpers import Target, create_bucket, create_personalize_role, import_frame, wait_for_active
+    from personalize_emulator.demo import INTERACTIONS_SCHEMA
 
     personalize_emulator.configure(pace=0)
     schema = dict(INTERACTIONS_SCHEMA, fields=INTERACTIONS_SCHEMA["fields"][:3])
     with personalize_emulator.mock_aws():
         session = boto3.session.Session(region_name="us-east-1")
-        s3, iam, p = session.client("s3"), session.client("iam"), session.client("personalize")
-        s3.create_bucket(Bucket="ml-bench")
-        s3.put_bucket_policy(
-            Bucket="ml-bench", Policy=json.dumps(bucket_policy("ml-bench", ("s3:GetObject", "s3:ListBucket")))
-        )
-        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(trust_policy()))["Role"]["Arn"]
-        s3.put_object(
-            Bucket="ml-bench", Key="i.csv", Body=frame[["USER_ID", "ITEM_ID", "TIMESTAMP"]].to_csv(index=False)
-        )
+        target = Target("local", session, None, poll=0.01)
+        p = target.client("personalize")
+        bucket, role = create_bucket(target, "ml-bench"), create_personalize_role(target, "ml-bench")
         group = p.create_dataset_group(name="ml")["datasetGroupArn"]
-        wait_for(lambda: p.describe_dataset_group(datasetGroupArn=group)["datasetGroup"], 0.01)
+        wait_for_active(target, group, personalize=p)
         schema_arn = p.create_schema(name="ml", schema=json.dumps(schema))["schemaArn"]
         dataset = p.create_dataset(name="ml", datasetGroupArn=group, datasetType="INTERACTIONS", schemaArn=schema_arn)
-        wait_for(lambda: p.describe_dataset(datasetArn=dataset["datasetArn"])["dataset"], 0.01)
-        source = {"dataLocation": "s3://ml-bench/i.csv"}
-        job = p.create_dataset_import_job(
-            jobName="ml", datasetArn=dataset["datasetArn"], roleArn=role, dataSource=source
-        )
-        job = job["datasetImportJobArn"]
-        wait_for(lambda: p.describe_dataset_import_job(datasetImportJobArn=job)["datasetImportJob"], 0.05)
+        wait_for_active(target, dataset["datasetArn"], personalize=p)
+        import_frame(target, dataset["datasetArn"], frame[["USER_ID", "ITEM_ID", "TIMESTAMP"]], bucket, role, "ml")
         recipe_arn = "arn:aws:personalize:::recipe/aws-user-personalization"
         solution = p.create_solution(name="up", datasetGroupArn=group, recipeArn=recipe_arn)["solutionArn"]
-        wait_for(lambda: p.describe_solution(solutionArn=solution)["solution"], 0.01)
+        wait_for_active(target, solution, personalize=p)
         version = p.create_solution_version(solutionArn=solution)["solutionVersionArn"]
-        wait_for(lambda: p.describe_solution_version(solutionVersionArn=version)["solutionVersion"], 0.5, 1800)
+        wait_for_active(target, version, personalize=p)
         campaign = p.create_campaign(name="up", solutionVersionArn=version)["campaignArn"]
-        wait_for(lambda: p.describe_campaign(campaignArn=campaign)["campaign"], 0.01)
+        wait_for_active(target, campaign, personalize=p)
         runtime, sts = session.client("personalize-runtime"), session.client("sts")
         users = frame["USER_ID"].unique()
         ours, floor = [], []

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from personalize_emulator.demo import bucket_policy, synthetic_interactions, trust_policy
+from helpers import bucket_policy, trust_policy
+from personalize_emulator.demo import synthetic_interactions
 from tests.conftest import wait_until
 
 INTERACTIONS_FIELDS = [

@@ -9,6 +9,7 @@ import boto3
 import pytest
 import requests
 
+from helpers import Target, select_target
 from personalize_emulator import mock_aws
 from personalize_emulator.demo import run_workflow, synthetic_interactions
 
@@ -34,13 +35,13 @@ def check(result: dict) -> None:
 
 def test_the_workflow_runs_in_process(managed_policies):
     with mock_aws():
-        check(run_workflow(boto3.session.Session(region_name=REGION), poll=0.01, log=lambda _: None))
+        target = Target("local", boto3.session.Session(region_name=REGION), None, poll=0.01)
+        check(run_workflow(target, log=lambda _: None))
 
 
-def test_the_workflow_runs_against_the_server(managed_policies, server_url, monkeypatch):
+def test_the_workflow_runs_against_the_server(managed_policies, server_url):
     requests.post(f"{server_url}/moto-api/reset", timeout=10)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", server_url)
-    check(run_workflow(boto3.session.Session(region_name=REGION), poll=0.01, log=lambda _: None))
+    check(run_workflow(select_target(setting=server_url), log=lambda _: None))
 
 
 def aws_cli(server_url: str, *args: str) -> subprocess.CompletedProcess:
