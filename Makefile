@@ -37,6 +37,8 @@ lint: setup
 bench: setup
 	$(PY) bench/emulator_bench.py
 	$(PY) bench/notebook_bench.py
+	$(PY) bench/soak.py
+	$(PY) bench/fuzz.py
 	$(PY) bench/movielens_bench.py
 
 clean:

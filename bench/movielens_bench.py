@@ -14,7 +14,6 @@ default knobs. Also timed: the recipe's training, and `get_recommendations` p50 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -39,6 +38,7 @@ from personalize_emulator.recipes.user_personalization import UserPersonalizatio
 SCHEMA = AvroSchema(
     "Interactions", (Field("USER_ID", "string"), Field("ITEM_ID", "string"), Field("TIMESTAMP", "long"))
 )
+UP_RECIPE = "arn:aws:personalize:::recipe/aws-user-personalization"
 TARGETS = {"hr": 0.20, "ndcg": 0.11, "train_s": 30.0, "p50_ms": 2.0}
 Scorer = Callable[[str], np.ndarray]  # user -> a score per item of the catalogue
 
@@ -144,7 +144,7 @@ def recommend_latency(frame: pd.DataFrame, calls: int) -> tuple[float, float]:
     import boto3
 
     import personalize_emulator
-    from helpers import Target, create_bucket, create_personalize_role, import_frame, wait_for_active
+    from helpers import Target, deploy_campaign
     from personalize_emulator.demo import INTERACTIONS_SCHEMA
 
     personalize_emulator.configure(pace=0)
@@ -152,21 +152,8 @@ def recommend_latency(frame: pd.DataFrame, calls: int) -> tuple[float, float]:
     with personalize_emulator.mock_aws():
         session = boto3.session.Session(region_name="us-east-1")
         target = Target("local", session, None, poll=0.01)
-        p = target.client("personalize")
-        bucket, role = create_bucket(target, "ml-bench"), create_personalize_role(target, "ml-bench")
-        group = p.create_dataset_group(name="ml")["datasetGroupArn"]
-        wait_for_active(target, group, personalize=p)
-        schema_arn = p.create_schema(name="ml", schema=json.dumps(schema))["schemaArn"]
-        dataset = p.create_dataset(name="ml", datasetGroupArn=group, datasetType="INTERACTIONS", schemaArn=schema_arn)
-        wait_for_active(target, dataset["datasetArn"], personalize=p)
-        import_frame(target, dataset["datasetArn"], frame[["USER_ID", "ITEM_ID", "TIMESTAMP"]], bucket, role, "ml")
-        recipe_arn = "arn:aws:personalize:::recipe/aws-user-personalization"
-        solution = p.create_solution(name="up", datasetGroupArn=group, recipeArn=recipe_arn)["solutionArn"]
-        wait_for_active(target, solution, personalize=p)
-        version = p.create_solution_version(solutionArn=solution)["solutionVersionArn"]
-        wait_for_active(target, version, personalize=p)
-        campaign = p.create_campaign(name="up", solutionVersionArn=version)["campaignArn"]
-        wait_for_active(target, campaign, personalize=p)
+        interactions = frame[["USER_ID", "ITEM_ID", "TIMESTAMP"]]
+        campaign = deploy_campaign(target, "ml-bench", interactions, schema, UP_RECIPE)["campaign"]
         runtime, sts = session.client("personalize-runtime"), session.client("sts")
         users = frame["USER_ID"].unique()
         ours, floor = [], []

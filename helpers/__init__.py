@@ -5,6 +5,7 @@ the plain boto3 call that runs on real AWS.
 """
 
 from .cleanup import clean_up, delete_bucket, delete_role
+from .deploy import deploy_campaign
 from .events import make_event, send_events
 from .resources import (
     bucket_policy,
@@ -27,6 +28,7 @@ __all__ = [
     "create_or_reuse",
     "create_personalize_role",
     "delete_bucket",
+    "deploy_campaign",
     "delete_role",
     "describe",
     "import_frame",

@@ -72,8 +72,9 @@ def _output_members(personalize: Any, method: str) -> list[str]:
     return list(personalize.meta.service_model.operation_model(operation).output_shape.members)
 
 
-def create_bucket(target: Target, bucket: str) -> str:
-    """An S3 bucket that Personalize may read, with the bucket policy AWS asks for; reused if it is ours."""
+def create_bucket(target: Target, bucket: str, actions: tuple[str, ...] = ("s3:GetObject", "s3:ListBucket")) -> str:
+    """An S3 bucket on which Personalize may perform `actions` (by default read, for imports; add `s3:PutObject`
+    for exports), with the bucket policy AWS asks for; reused if it is ours."""
     s3 = target.client("s3")
     # us-east-1 refuses a LocationConstraint naming itself; every other region needs one.
     location = (
@@ -84,7 +85,7 @@ def create_bucket(target: Target, bucket: str) -> str:
     except ClientError as error:
         if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
             raise
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(bucket_policy(bucket)))
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(bucket_policy(bucket, actions)))
     return bucket
 
 

@@ -89,8 +89,8 @@ def wait_for_deleted(target: Target, arn: str, timeout: float | None = None, per
 
 
 def _default_timeout(target: Target) -> float:
-    # Training with HPO on AWS can take hours; locally, minutes mean something is wrong.
-    return 4 * 3600.0 if target.is_aws else 600.0
+    # Training with HPO on AWS can take hours; locally, half an hour means something is wrong even on a slow machine.
+    return 4 * 3600.0 if target.is_aws else 1800.0
 
 
 class _Progress:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .server import DEFAULT_HOST, DEFAULT_PORT
 
@@ -16,13 +17,16 @@ def main(argv: list[str] | None = None) -> int:
         "--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST}, loopback only)"
     )
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    serve.add_argument(
+        "--data-dir", type=Path, help="keep state in this directory (SQLite), so a restart or kill -9 loses nothing"
+    )
     demo = commands.add_parser("demo", help="run the end-to-end demo in-process and print what it got")
     demo.add_argument("--endpoint-url", help="run against a server (or real AWS) instead of in-process")
     args = parser.parse_args(argv)
     if args.command == "serve":
         from .server import serve as run_server
 
-        run_server(args.host, args.port)
+        run_server(args.host, args.port, args.data_dir)
     else:
         from .demo import main as run_demo
 

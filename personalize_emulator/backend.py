@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
-from . import arns
+from . import arns, store
 from .errors import ResourceAlreadyExistsException, ResourceNotFoundException
 from .lifecycle import Jobs
 from .resources import Resource
@@ -26,13 +26,35 @@ class PersonalizeBackend(BaseBackend):
     def __init__(self, region_name: str, account_id: str):
         super().__init__(region_name, account_id)
         self.lock = threading.RLock()
-        self.jobs = Jobs()
+        self.jobs = Jobs(on_change=self.persist)
         self.resources: dict[str, Resource] = {}
         self._recommendations: OrderedDict[str, list[str]] = OrderedDict()
+        self.saved_models: set[str] = set()
 
     def reset(self) -> None:
         self.jobs.stop()
+        if store.current() is not None:
+            store.current().save_resources(self.account_id, self.region_name, {})
         super().reset()
+
+    # -- durable state (serve --data-dir) -----------------------------------------------------------------
+    def persist(self) -> None:
+        """Save every resource, and models not saved yet, when a store is in use; called after each change."""
+        durable = store.current()
+        if durable is None:
+            return
+        from .recovery import encode_resource
+        from .safe_state import dumps
+
+        with self.lock:
+            resources = list(self.resources.values())
+            bodies = {r.arn: encode_resource(r) for r in resources}
+            models = [r for r in resources if getattr(r, "model", None) is not None and r.arn not in self.saved_models]
+            seen = durable.last_record()
+        durable.save_resources(self.account_id, self.region_name, bodies)
+        for version in models:  # a model only changes after training by following events, which the store replays
+            durable.save_model(version.arn, dumps(version.model), seen)
+            self.saved_models.add(version.arn)
 
     # -- URLs, as moto's interceptor and server look them up -------------------------------------------
     @property

@@ -23,6 +23,15 @@ _ID_FIELDS = {"USER_ID", "ITEM_ID", "ACTION_ID"}
 _ID_MAX_CHARS = 256
 _MAX_CHARS = 1000
 _TRUE, _FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
+# Avro's ranges: int and long are 32 and 64 bits, float is single precision.
+_INTEGER_RANGES = {"int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+_FLOAT_MAX = float(np.finfo(np.float32).max)
+_OTHER_BOMS = [
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+]
 
 
 def read_csvs(objects: list[tuple[str, bytes]], schema: AvroSchema, required: tuple[str, ...]) -> pd.DataFrame:
@@ -38,13 +47,25 @@ class _Source:
         self.name = name
         if not data.strip():
             raise JobFailed(f"{name} is empty: a CSV file needs a header line naming the schema's fields.")
+        for bom, encoding in _OTHER_BOMS:
+            if data.startswith(bom):
+                raise JobFailed(
+                    f"{name}, line 1: the file starts with the byte order mark of {encoding}; "
+                    "Personalize reads CSV files encoded in UTF-8."
+                )
         try:
             self.text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
+            where = _where(data[: exc.start].decode("utf-8-sig"))
             raise JobFailed(
-                f"{name}, line {line}: the file is not UTF-8 encoded ({exc.reason} at byte {exc.start})."
+                f"{name}, {where}: the file is not UTF-8 encoded ({exc.reason} at byte {exc.start})."
             ) from None
+        nul = self.text.find("\x00")
+        if nul >= 0:  # UTF-16 without a byte order mark decodes as UTF-8 with a NUL byte after each ASCII one
+            raise JobFailed(
+                f"{name}, {_where(self.text[:nul])}: the file holds a NUL byte; is it UTF-16? "
+                "Personalize reads CSV files encoded in UTF-8."
+            )
 
     def records(self):
         """(first line, fields) of each record, blank lines skipped as pandas skips them; the header first."""
@@ -92,10 +113,75 @@ class _Source:
             return JobFailed(f"{self.name}, line {broken.line}: {why}.")
         return JobFailed(f"{self.name}: the CSV is malformed: {fallback.strip()}")
 
+    def check_records(self, header: list[str]) -> None:
+        """Read the file with Python's strict reader: a quote that is not closed, a value that goes on after its
+        closing quote, or a row with fewer values than the header fails, naming the line (and the column)."""
+        try:
+            for start, fields in self.records():
+                if len(fields) < len(header):
+                    raise JobFailed(
+                        f"{self.name}, line {start}, column {header[len(fields)].strip()}: the row ends after "
+                        f"{len(fields)} values, but the header names {len(header)} columns."
+                    )
+        except _BrokenRecord as broken:
+            lines = self.text.splitlines()
+            start = broken.line
+            field = _broken_field("\n".join(lines[start - 1 :]))
+            column = f", column {header[field].strip()}" if field is not None and field < len(header) else ""
+            if "unexpected end of data" in broken.reason:
+                why = "a quoted value is not closed before the end of the file"
+            else:
+                why = f"a quoted value goes on after its closing quote ({broken.reason})"
+            raise JobFailed(f"{self.name}, line {start}{column}: {why}.") from None
+
     def fail(self, values: pd.Series, bad: pd.Series, field: Field, why: str) -> JobFailed:
         row = int(np.flatnonzero(bad.to_numpy(dtype=bool, na_value=False))[0])
         shown = str(values.iloc[row])[:100]
         return JobFailed(f"{self.name}, line {self.line(row)}, column {field.name}: {why.format(value=shown)}")
+
+
+def _where(before: str) -> str:
+    """`line N, column C` of the character that follows the text `before` (a file's start, decoded)."""
+    line = before.count("\n") + 1
+    if line == 1:
+        return "line 1"
+    header = before.split("\n", 1)[0].rstrip("\r").split(",")
+    start = before.rfind("\n") + 1
+    index, quoted = 0, False
+    for char in before[start:]:
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            index += 1
+    return f"line {line}, column {header[index].strip()}" if index < len(header) else f"line {line}"
+
+
+def _broken_field(record: str) -> int | None:
+    """The index of the value where quoting breaks in `record` (text from the start of a record): one whose
+    quote never closes, or that goes on after its closing quote."""
+    field, quoted, at_start, index = 0, False, True, 0
+    while index < len(record):
+        char = record[index]
+        if quoted:
+            if char == '"':
+                if record[index + 1 : index + 2] == '"':
+                    index += 1  # an escaped quote
+                else:
+                    quoted = False
+                    following = record[index + 1 : index + 2]
+                    if following not in (",", "\r", "\n", ""):
+                        return field
+        elif char == '"' and at_start:
+            quoted = True
+        elif char == ",":
+            field, at_start = field + 1, True
+            index += 1
+            continue
+        elif char in "\r\n":
+            return None
+        at_start = False
+        index += 1
+    return field if quoted else None
 
 
 class _BrokenRecord(Exception):
@@ -106,13 +192,25 @@ class _BrokenRecord(Exception):
 
 def _read_one(source: _Source, schema: AvroSchema, required: tuple[str, ...]) -> pd.DataFrame:
     header = source.header()
-    _check_header(source.name, header)
+    _check_header(source.name, header, source.text)
+    quoted = '"' in source.text
+    if quoted:
+        # pandas reads `"a"b` as `ab` where Python's strict reader refuses it: quoted files are checked strictly
+        # (files without quotes, the common case, skip that second pass).
+        source.check_records(header)
     try:
         raw = pd.read_csv(io.StringIO(source.text), dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.EmptyDataError:
         raise JobFailed(f"{source.name} is empty: a CSV file needs a header line naming the schema's fields.") from None
     except (pd.errors.ParserError, csv.Error) as exc:
         raise source.malformed(len(header), str(exc)) from None
+    if not isinstance(raw.index, pd.RangeIndex):
+        # When the first rows have one value more than the header, pandas takes the first column as an index.
+        raise source.malformed(len(header), "a row has more values than the header names columns")
+    # pandas pads a row with fewer values than the header with empty ones. Without quotes, every comma separates
+    # values, and pandas refuses rows with more values: the count of commas tells whether any row is short.
+    if not quoted and source.text.count(",") != (len(raw) + 1) * (len(header) - 1):
+        source.check_records(header)
     columns = _match_columns(source.name, list(raw.columns), schema, required)
     out = {}
     for field in schema.fields:
@@ -124,8 +222,16 @@ def _read_one(source: _Source, schema: AvroSchema, required: tuple[str, ...]) ->
     return pd.DataFrame(out)
 
 
-def _check_header(name: str, header: list[str]) -> None:
-    """pandas renames a repeated column (`A`, `A.1`), so repeats are caught on the raw header."""
+def _check_header(name: str, header: list[str], text: str) -> None:
+    """Header names are unquoted (AWS's guide: "Don't enclose headers in quotation marks"), and none repeats
+    (pandas would rename a repeat `A.1`, so repeats are caught on the raw header)."""
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    if '"' in first_line:
+        quoted = next((column for column in header if f'"{column}' in first_line), header[0] if header else "")
+        raise JobFailed(
+            f"{name}, line 1, column {quoted.strip()}: the header encloses the column name in quotation marks; "
+            "Personalize reads header names unquoted."
+        )
     seen: set[str] = set()
     for column in header:
         key = column.strip().upper()
@@ -182,9 +288,25 @@ def _coerce(source: _Source, field: Field, values: pd.Series) -> pd.Series:
             why = f"'{{value}}' is not a whole number, as a {field.type} must be."
             raise source.fail(values, fractional, field, why)
         if field.name.upper() in _TIME_FIELDS:
-            too_big = (numbers >= _LARGEST_SECONDS).fillna(False)
+            as_float = numbers.astype("float64")
+            too_big = (as_float >= _LARGEST_SECONDS) & (as_float < _LARGEST_SECONDS * 1000)
             if too_big.any():
                 why = "'{value}' looks like milliseconds; Personalize expects seconds since the Unix epoch."
                 raise source.fail(values, too_big, field, why)
+            far = as_float >= _LARGEST_SECONDS * 1000
+            if far.any():
+                why = "'{value}' is too large for seconds since the Unix epoch, which Personalize expects."
+                raise source.fail(values, far, field, why)
+        low, high = _INTEGER_RANGES[field.type]
+        outside = ((numbers < low) | (numbers > high)).fillna(False)
+        if outside.any():
+            why = f"'{{value}}' is out of the range of a {field.type} ({low} to {high})."
+            raise source.fail(values, outside, field, why)
         return numbers.astype("Int64")
+    if field.type == "float":
+        outside = (numbers.abs() > _FLOAT_MAX).fillna(False)
+        if outside.any():
+            raise source.fail(
+                values, outside, field, f"'{{value}}' is out of the range of a float (+-{_FLOAT_MAX:.7g})."
+            )
     return numbers.astype("float64")

@@ -60,6 +60,20 @@ class SerializationException(PersonalizeError):
     code = "SerializationException"
 
 
+class InvalidSignatureException(PersonalizeError):
+    """The request's credential scope names a region the service is not in (AWS answers 403)."""
+
+    code = "InvalidSignatureException"
+    default_status = 403
+
+
+class RequestEntityTooLargeException(PersonalizeError):
+    """A body over the server's limit, refused from its Content-Length before it is read."""
+
+    code = "RequestEntityTooLargeException"
+    default_status = 413
+
+
 class UnknownOperationException(PersonalizeError):
     code = "UnknownOperationException"
 

@@ -49,9 +49,15 @@ def set_status(resource: Resource, status: str, reason: str | None = None) -> No
 class Jobs:
     """The background threads of one backend (one account and region)."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
         self._stopped = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._on_change = on_change
+
+    def changed(self) -> None:
+        """A status moved: let the backend save its state (a no-op without a store)."""
+        if self._on_change is not None:
+            self._on_change()
 
     def submit(self, name: str, fn: Callable[[], None]) -> None:
         thread = threading.Thread(target=fn, name=f"personalize-{name}", daemon=True)
@@ -98,6 +104,7 @@ def start_create(
                 if resource.status != CREATE_PENDING:
                     return
                 set_status(resource, CREATE_IN_PROGRESS)
+            jobs.changed()
             commit = work() if work else None
             jobs.pause()
             with lock:
@@ -121,6 +128,7 @@ def start_create(
             log.exception("job for %s failed", resource.arn)
             with lock:
                 set_status(resource, CREATE_FAILED, f"Internal error in personalize_emulator: {exc!r}")
+        jobs.changed()
 
     jobs.submit(resource.arn.rsplit(":", 1)[-1], run)
 
@@ -134,10 +142,12 @@ def start_delete(jobs: Jobs, lock: threading.RLock, resource: Resource, remove: 
             jobs.pause()
             with lock:
                 set_status(resource, DELETE_IN_PROGRESS)
+            jobs.changed()
             jobs.pause()
             with lock:
                 remove()
         except JobStopped:
             pass
+        jobs.changed()
 
     jobs.submit(resource.arn.rsplit(":", 1)[-1], run)

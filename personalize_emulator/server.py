@@ -6,17 +6,21 @@ Point a client at it with `AWS_ENDPOINT_URL=http://127.0.0.1:4566`; requests are
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import logging
 import re
 import threading
 import warnings
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
+
+from .errors import InvalidInputException, PersonalizeError, RequestEntityTooLargeException
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4566
@@ -32,6 +36,10 @@ class _KeepAliveHandler(MotoRequestHandler):
 
 
 _PERSONALIZE_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/personalize/")
+# AWS documents no request size for Personalize. The largest request its models allow is PutItems or PutActions
+# (10 records of 32,000-character properties), about 2 MB even with every character escaped as \uXXXX; 5 MiB
+# refuses nothing valid and keeps a hostile body from being buffered whole. moto's services are not limited.
+MAX_REQUEST_BYTES = 5 * 1024 * 1024
 
 
 class PersonalizeFirst:
@@ -48,10 +56,53 @@ class PersonalizeFirst:
         if not _PERSONALIZE_SCOPE.search(environ.get("HTTP_AUTHORIZATION", "")):
             return self.moto_app(environ, start_response)
         from .backend import personalize_backends
-        from .protocol.dispatch import handle
+        from .protocol.dispatch import handle, refuse
 
+        try:
+            _bound_body(environ)
+        except PersonalizeError as error:
+            status, headers, body = refuse(environ.get("PATH_INFO", "/"), environ.get("HTTP_X_AMZ_TARGET"), error)
+            # The body was not read: the connection cannot carry another request.
+            headers["Connection"] = "close"
+            return Response(body, status=status, headers=headers)(environ, start_response)
         status, headers, body = handle(Request(environ), personalize_backends)
         return Response(body, status=status, headers=headers)(environ, start_response)
+
+
+def _bound_body(environ: dict[str, Any]) -> None:
+    """Refuse a Personalize request whose body is over `MAX_REQUEST_BYTES` before reading it.
+
+    A Content-Length over the limit is refused at once. A chunked body (no length) is read up to the limit and
+    no further, then handed on from memory, so no client can make the server buffer more than the limit.
+    """
+    declared = environ.get("CONTENT_LENGTH", "").strip()
+    chunked = environ.get("wsgi.input_terminated") or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if declared and not chunked:
+        if not declared.isdigit():
+            raise InvalidInputException(f"The Content-Length header {declared[:40]!r} is not a number of bytes.")
+        if int(declared) > MAX_REQUEST_BYTES:
+            raise RequestEntityTooLargeException(_too_large(f"this one declares {int(declared):,}"))
+        return
+    if not chunked:
+        return  # no body
+    stream, data = environ["wsgi.input"], bytearray()
+    try:
+        while len(data) <= MAX_REQUEST_BYTES:
+            piece = stream.read(min(65_536, MAX_REQUEST_BYTES + 1 - len(data)))
+            if not piece:
+                break
+            data += piece
+    except OSError as exc:  # werkzeug's reader of chunks: a chunk header that is not hexadecimal
+        raise InvalidInputException(f"The chunked request body is malformed: {exc}.") from None
+    if len(data) > MAX_REQUEST_BYTES:
+        raise RequestEntityTooLargeException(_too_large("this chunked one is longer"))
+    environ["wsgi.input"] = io.BytesIO(bytes(data))
+    environ["CONTENT_LENGTH"] = str(len(data))
+    environ.pop("wsgi.input_terminated", None)
+
+
+def _too_large(what: str) -> str:
+    return f"A request to Amazon Personalize must be at most {MAX_REQUEST_BYTES:,} bytes; {what}."
 
 
 def is_loopback(host: str) -> bool:
@@ -97,9 +148,16 @@ class BackgroundServer:
         self.thread.join()
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data_dir: Path | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     server = create_server(host, port)
+    if data_dir is not None:
+        from .backend import personalize_backends
+        from .recovery import restore
+        from .store import open_store
+
+        durable = open_store(data_dir)
+        print(f"state kept in {durable.path}: {restore(durable, personalize_backends)} resources restored", flush=True)
     url = f"http://{host}:{server.server_address[1]}"
     print(f"personalize_emulator serving moto and Amazon Personalize on {url}", flush=True)
     print(f"  export AWS_ENDPOINT_URL={url}", flush=True)

@@ -36,8 +36,9 @@ def empty_frame(schema: AvroSchema) -> pd.DataFrame:
 class Table:
     """One dataset's records. Items, Users and Actions are keyed by their id: a newer record replaces an older one."""
 
-    def __init__(self, schema: AvroSchema, dataset_type: str):
+    def __init__(self, schema: AvroSchema, dataset_type: str, sink: Any = None):
         self.schema = schema
+        self.sink = sink  # a store.RecordSink under `serve --data-dir`: records reach the disk before memory
         self.key = KEYS.get(dataset_type)
         self._frame = empty_frame(schema)
         self._pending: list[dict[str, Any]] = []
@@ -59,6 +60,8 @@ class Table:
         (a keyed record of `frame` still replaces a put record with the same id)."""
         typed = self._typed(frame, BULK)
         with self._lock:
+            if self.sink:
+                self.sink.bulk(typed.drop(columns=SOURCE), replace=True)
             self._flush()
             put = self._frame[self._frame[SOURCE] != BULK]
             self._frame = self._merged(put.reset_index(drop=True), typed)
@@ -68,6 +71,8 @@ class Table:
         """INCREMENTAL import: add `frame`; keyed records replace those with the same id."""
         typed = self._typed(frame, BULK)
         with self._lock:
+            if self.sink:
+                self.sink.bulk(typed.drop(columns=SOURCE), replace=False)
             self._flush()
             self._frame = self._merged(self._frame, typed)
             self.version += 1
@@ -75,7 +80,15 @@ class Table:
     def append_rows(self, rows: list[dict[str, Any]]) -> None:
         """Records from PutEvents, PutItems or PutUsers, already coerced to the schema's types."""
         with self._lock:
+            if self.sink:
+                self.sink.put(rows)
             self._pending.extend(rows)
+            self.version += 1
+
+    def restore(self, records: pd.DataFrame) -> None:
+        """Load the records a store kept (with their `source`), in the order they came."""
+        with self._lock:
+            self._frame = self._merged(empty_frame(self.schema), self._typed(records, records["source"]))
             self.version += 1
 
     def reshape(self, schema: AvroSchema) -> None:

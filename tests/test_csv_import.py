@@ -144,7 +144,7 @@ def test_numbers_may_have_surrounding_spaces_and_exponents():
         ),
         pytest.param(
             f'{HEADER}\nu1,"i1,1\nu2,i2,2\n',
-            "a.csv, line 2: a quoted value is not closed before the end of the file.",
+            "a.csv, line 2, column ITEM_ID: a quoted value is not closed before the end of the file.",
             id="unclosed-quote",
         ),
         pytest.param(
@@ -167,7 +167,10 @@ def test_line_numbers_count_blank_lines_and_lines_inside_quoted_values():
 def test_a_file_that_is_not_utf8_is_refused_with_the_line_of_the_first_bad_byte():
     data = f"{HEADER}\nu1,i1,1\nu2,café,2\n".encode("latin-1")
     at = data.index("é".encode("latin-1"))
-    assert failure(data) == f"a.csv, line 3: the file is not UTF-8 encoded (invalid continuation byte at byte {at})."
+    assert (
+        failure(data)
+        == f"a.csv, line 3, column ITEM_ID: the file is not UTF-8 encoded (invalid continuation byte at byte {at})."
+    )
 
 
 def test_the_failure_names_the_file_that_breaks():

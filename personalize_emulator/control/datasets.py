@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import store
 from ..arns import dataset_arn
 from ..avro import REQUIRED_FIELDS, AvroSchema, check_for_dataset
 from ..errors import InvalidInputException, ResourceAlreadyExistsException, ResourceInUseException
@@ -75,7 +76,7 @@ def create_dataset(backend, name, schema_arn, dataset_group_arn, dataset_type, t
                 dataset_group_arn=group.arn,
                 dataset_type=kind,
                 schema_arn=schema.arn,
-                table=Table(schema.parsed, kind),
+                table=Table(schema.parsed, kind, store.sink_for(arn)),
                 tags=tags_of(tags),
             )
         )

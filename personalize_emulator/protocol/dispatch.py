@@ -14,6 +14,8 @@ from botocore import xform_name
 from .. import operations
 from ..errors import (
     InternalFailure,
+    InvalidInputException,
+    InvalidSignatureException,
     NotImplementedOperation,
     PersonalizeError,
     SerializationException,
@@ -32,7 +34,9 @@ _CONTENT_TYPE = {CONTROL_PLANE: "application/x-amz-json-1.1", RUNTIME: "applicat
 _HOST_REGION = re.compile(r"personalize(?:-runtime|-events)?\.([a-z0-9-]+)\.amazonaws\.com")
 _SCOPE_REGION = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/")
 _ACCESS_KEY = re.compile(r"Credential=([^/]+)/")
+_ACCOUNT_ID = re.compile(r"\d{12}")
 DEFAULT_REGION = "us-east-1"
+_READ_ONLY = ("Describe", "List", "Get")
 
 
 def handle(request: Request, backends: Any) -> tuple[int, dict[str, str], str]:
@@ -49,8 +53,12 @@ def handle(request: Request, backends: Any) -> tuple[int, dict[str, str], str]:
             raise NotImplementedOperation(service, operation.name)
         body = _parse_body(request.get_data())
         validate(operation.input_shape, body)
-        backend = backends[_account(request)][_region(request)]
-        result = handler(backend, **{xform_name(key): value for key, value in body.items()})
+        backend = _backend(backends, _account(request), _region(request))
+        members = operation.input_shape.members if operation.input_shape else {}
+        # Members the model does not name are ignored, as AWS ignores them (and they are no handler's parameter).
+        result = handler(backend, **{xform_name(key): value for key, value in body.items() if key in members})
+        if service == CONTROL_PLANE and not operation.name.startswith(_READ_ONLY):
+            backend.persist()  # durable before the answer, under `serve --data-dir`
         payload = to_json(shape_output(operation.output_shape, result))
         return 200, _headers(service), payload
     except PersonalizeError as error:
@@ -58,6 +66,11 @@ def handle(request: Request, backends: Any) -> tuple[int, dict[str, str], str]:
     except Exception:  # a bug of ours: answer as AWS would, and keep the traceback
         log.exception("internal error serving %s %s", request.method, request.path)
         return _error(service, InternalFailure("personalize_emulator hit an internal error; see its log."))
+
+
+def refuse(path: str, target: str | None, error: PersonalizeError) -> tuple[int, dict[str, str], str]:
+    """The answer to a request refused before it is read (the server's size limit), shaped like any error."""
+    return _error(CONTROL_PLANE if target else _service_for_path(path), error)
 
 
 def _service_for_path(path: str) -> str:
@@ -79,6 +92,8 @@ def _parse_body(raw: bytes) -> dict[str, Any]:
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise SerializationException(f"The request body is not valid JSON: {exc}.") from None
+    except RecursionError:  # arrays or objects nested deeper than the parser's stack allows
+        raise SerializationException("The request body is not valid JSON: it is nested too deeply.") from None
     if not isinstance(body, dict):
         raise SerializationException("The request body must be a JSON object.")
     return body
@@ -89,11 +104,24 @@ def _account(request: Request) -> str:
     if "MOTO_ACCOUNT_ID" in os.environ:
         return os.environ["MOTO_ACCOUNT_ID"]
     if "x-moto-account-id" in request.headers:
-        return request.headers["x-moto-account-id"]
+        account = request.headers["x-moto-account-id"]
+        if not _ACCOUNT_ID.fullmatch(account):  # it names state (and ARNs): only what AWS could name
+            raise InvalidInputException(f"x-moto-account-id must be a 12-digit AWS account id, not {account[:40]!r}.")
+        return account
     from moto.iam.models import get_account_id_from
 
     match = _ACCESS_KEY.search(request.headers.get("Authorization", ""))
     return get_account_id_from(match.group(1) if match else "AKIAEXAMPLE")
+
+
+def _backend(backends: Any, account: str, region: str) -> Any:
+    """The account's backend in `region`; a region the service is not in is refused as AWS refuses the scope."""
+    try:
+        return backends[account][region]
+    except KeyError:
+        raise InvalidSignatureException(
+            f"Credential should be scoped to a valid region, not '{region[:40]}'."
+        ) from None
 
 
 def _region(request: Request) -> str:

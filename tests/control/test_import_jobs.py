@@ -208,7 +208,7 @@ MALFORMED = [
     ),
     pytest.param(
         HEADER + 'u1,"i1,1700000000,click\nu2,i2,1700000060,click\n',
-        f"{BAD}, line 2: a quoted value is not closed before the end of the file.",
+        f"{BAD}, line 2, column ITEM_ID: a quoted value is not closed before the end of the file.",
         id="unclosed-quote",
     ),
     pytest.param(
@@ -218,7 +218,7 @@ MALFORMED = [
     ),
     pytest.param(
         LATIN_1,
-        f"{BAD}, line 2: the file is not UTF-8 encoded (invalid continuation byte at byte {E_ACUTE}).",
+        f"{BAD}, line 2, column ITEM_ID: the file is not UTF-8 encoded (invalid continuation byte at byte {E_ACUTE}).",
         id="latin-1",
     ),
     pytest.param("", f"{BAD} is empty: a CSV file needs a header line naming the schema's fields.", id="empty-file"),

@@ -84,7 +84,7 @@ def test_training_on_fewer_than_1000_interactions_fails(aws):
     frame = planted_interactions({}, users=50, per_user=19)
     assert len(frame) == 950
     described = failed_training(aws, frame)
-    assert described["failureReason"] == "Create failed. Dataset has fewer than 1000 interactions."
+    assert described["failureReason"] == "Create failed. Dataset has fewer than 1000 interactions (it has 950)."
 
 
 def test_training_with_fewer_than_25_users_with_two_interactions_fails(aws):
@@ -97,7 +97,7 @@ def test_training_with_fewer_than_25_users_with_two_interactions_fails(aws):
     described = failed_training(aws, frame)
     assert (
         described["failureReason"]
-        == "Create failed. Dataset has fewer than 25 users with at least 2 interactions each."
+        == "Create failed. Dataset has fewer than 25 users with at least 2 interactions each (it has 24)."
     )
 
 

@@ -98,3 +98,15 @@ def test_buckets_outside_us_east_1_name_their_region(region, monkeypatch):
         create_bucket(target, f"in-{region}")
         location = target.client("s3").get_bucket_location(Bucket=f"in-{region}")["LocationConstraint"]
     assert location == (None if region == "us-east-1" else region)
+
+
+def test_deploy_campaign_goes_from_a_frame_to_recommendations(target, managed_policies):
+    from helpers import deploy_campaign
+    from personalize_emulator.demo import INTERACTIONS_SCHEMA
+
+    made = deploy_campaign(target, "quick", synthetic_interactions(), INTERACTIONS_SCHEMA, builders.POPULARITY)
+    assert (
+        target.client("personalize").describe_campaign(campaignArn=made["campaign"])["campaign"]["status"] == "ACTIVE"
+    )
+    answer = target.client("personalize-runtime").get_recommendations(campaignArn=made["campaign"], userId="u1")
+    assert [item["itemId"] for item in answer["itemList"][:2]] == ["i0", "i1"]  # the Zipf head of the demo data

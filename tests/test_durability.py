@@ -1,0 +1,104 @@
+"""`serve --data-dir`: what was acknowledged survives `kill -9`; work in flight ends in a clear state."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import pytest
+
+from personalize_emulator.process import ServerProcess
+from tests import builders
+from tests.conftest import _clients, wait_until
+from tests.recipes import planted
+
+UP = "arn:aws:personalize:::recipe/aws-user-personalization"
+
+
+@pytest.fixture
+def server(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "false")
+    server = ServerProcess(tmp_path / "state")
+    server.start()
+    server.aws = _clients("server", server.url)
+    yield server
+    server.kill()
+
+
+def ids(answer: dict) -> list[str]:
+    return [item["itemId"] for item in answer["itemList"]]
+
+
+def test_acknowledged_events_and_resources_survive_kill_9(server):
+    aws = server.aws
+    built = builders.deployed(aws)
+    tracker = builders.tracker(aws, built.group)
+    sent = 0
+    for n in range(30):  # each put_events answered 200 is acknowledged
+        aws.events.put_events(
+            trackingId=tracker["trackingId"], userId=f"u{n % 7}", sessionId="s",
+            eventList=[{"eventType": "click", "itemId": f"i{n % 11}", "sentAt": 1_800_000_000 + n}],
+        )  # fmt: skip
+        sent += 1
+    before = ids(aws.runtime.get_recommendations(campaignArn=built.campaign, userId="u1", numResults=10))
+
+    server.restart()
+
+    assert server.restored.endswith("resources restored")
+    campaign = aws.personalize.describe_campaign(campaignArn=built.campaign)["campaign"]
+    assert campaign["status"] == "ACTIVE"
+    assert ids(aws.runtime.get_recommendations(campaignArn=built.campaign, userId="u1", numResults=10)) == before
+    # S3 is moto's and not kept: a new bucket receives the export of everything the dataset holds.
+    role = builders.bucket_and_role(aws)
+    job = aws.personalize.create_dataset_export_job(
+        jobName="after", datasetArn=built.interactions, roleArn=role, ingestionMode="ALL",
+        jobOutput={"s3DataDestination": {"path": f"s3://{builders.BUCKET}/out/"}},
+    )["datasetExportJobArn"]  # fmt: skip
+    wait_until(lambda: aws.personalize.describe_dataset_export_job(datasetExportJobArn=job)["datasetExportJob"])
+    key = aws.s3.list_objects_v2(Bucket=builders.BUCKET, Prefix="out/")["Contents"][0]["Key"]
+    exported = pd.read_csv(aws.s3.get_object(Bucket=builders.BUCKET, Key=key)["Body"], dtype=str)
+    assert len(exported) == len(builders.synthetic_interactions()) + sent
+    assert (exported["TIMESTAMP"].astype(int) >= 1_800_000_000).sum() == sent
+
+
+def test_a_model_comes_back_with_its_events_and_work_in_flight_fails_clearly(server):
+    aws = server.aws
+    data = planted.tastes(users_per_group=25, steps=20)
+    fields = planted.avro_fields(planted.INTERACTIONS)
+    built = builders.group_with_interactions(aws, fields, data.interactions)
+    solution = builders.solution(
+        aws, built.group, UP, solutionConfig={"algorithmHyperParameters": {"hidden_dimension": "32"}}
+    )
+    version = aws.personalize.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+    wait_until(
+        lambda: aws.personalize.describe_solution_version(solutionVersionArn=version)["solutionVersion"], timeout=120
+    )
+    config = {"itemExplorationConfig": {"explorationWeight": "0", "explorationItemAgeCutOff": "30"}}
+    campaign = builders.campaign(aws, version, campaignConfig=config)
+    tracker = builders.tracker(aws, built.group)
+    events = [{"eventType": "click", "itemId": f"b{k}", "sentAt": 1_800_000_000 + k} for k in range(5)]
+    aws.events.put_events(trackingId=tracker["trackingId"], userId="walk-in", sessionId="s", eventList=events)
+    before = aws.runtime.get_recommendations(campaignArn=campaign, userId="walk-in", numResults=10)
+    assert sum(i.startswith("b") for i in ids(before)) >= 8  # the events took effect before the restart
+    training = aws.personalize.create_solution_version(solutionArn=solution)["solutionVersionArn"]
+
+    server.restart()
+
+    after = aws.runtime.get_recommendations(campaignArn=campaign, userId="walk-in", numResults=10)
+    assert ids(after) == ids(before)
+    assert [round(i["score"], 6) for i in after["itemList"]] == [round(i["score"], 6) for i in before["itemList"]]
+    interrupted = aws.personalize.describe_solution_version(solutionVersionArn=training)["solutionVersion"]
+    assert interrupted["status"] == "CREATE FAILED"
+    assert "stopped while this was in progress" in interrupted["failureReason"]
+
+
+def test_deleted_resources_stay_deleted(server):
+    aws = server.aws
+    keep, drop = builders.group(aws, "keep"), builders.group(aws, "drop")
+    aws.personalize.delete_dataset_group(datasetGroupArn=drop)
+    deadline = time.monotonic() + 30
+    while len(aws.personalize.list_dataset_groups()["datasetGroups"]) > 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    server.restart()
+    assert [g["datasetGroupArn"] for g in aws.personalize.list_dataset_groups()["datasetGroups"]] == [keep]
+    assert aws.personalize.describe_dataset_group(datasetGroupArn=keep)["datasetGroup"]["status"] == "ACTIVE"
