@@ -1,9 +1,10 @@
 """Training the network: truncated back-propagation through time over windows of `bptt` steps.
 
-Each epoch first reads every user's whole history without gradients, to know the exact states at the start of
-each window; the windows of all users then train as independent rows of large batches, which keeps the
-recurrent loop short (bptt steps) and the matrix products wide. The loss is a softmax over the true next item,
-negatives sampled by popularity (with the log-Q correction), and the items shown with it and not chosen
+The windows of all users train as independent rows of batches, which keeps the recurrent loop short (bptt steps)
+and the matrix products wide; a window starts from the state its predecessor ended in the epoch before (zero in
+the first epoch), so no epoch pays for a pass over every history. Item-ID embeddings start from an SVD of who
+chose what. The loss is a softmax over the true next item against the whole catalogue (up to 20,000 items; beyond,
+negatives sampled by popularity with the log-Q correction) and the items shown with it and not chosen
 (impressions), weighted towards recent interactions when `recency_mask` is on.
 """
 
@@ -19,7 +20,7 @@ import torch
 from torch import nn
 
 from .features import Sequences
-from .network import HRNN
+from .network import HRNN, ITEM_STD
 
 log = logging.getLogger("personalize_emulator.training")
 
@@ -29,6 +30,7 @@ CONTEXT_DROPOUT = 0.2
 ID_DROPOUT = 0.25  # share of items seen by their metadata alone in a batch, when they have metadata
 TARGET_POSITIONS = 400_000  # positions seen over all epochs: the epoch count scales inversely with the data
 MIN_EPOCHS, MAX_EPOCHS = 3, 30
+WARMUP = 0.3  # share of the steps over which the one-cycle schedule climbs to the learning rate
 
 
 @dataclass
@@ -38,8 +40,8 @@ class Knobs:
     recency_mask: bool = True
     min_percentile: float = 0.0
     max_percentile: float = 0.99
-    learning_rate: float = 1e-2
-    batch_windows: int = 512
+    learning_rate: float = 2e-2
+    batch_windows: int = 128
     epochs: int | None = None
     seed: int = 0
 
@@ -164,11 +166,12 @@ def step_inputs(network: HRNN, seq: Sequences, idx: np.ndarray, item_vecs: torch
 def fit(network: HRNN, tables: Tables, seq: Sequences, knobs: Knobs, popularity: np.ndarray) -> list[float]:
     """Train `network` in place; the mean loss of each epoch.
 
-    Each epoch first reads every history without gradients to learn the state each window starts from; the
-    windows of all users then train in shuffled batches (truncated back-propagation through time).
+    The windows of all users train in shuffled batches (truncated back-propagation through time), each from the
+    state the window before it ended in, the epoch before.
     """
     torch.manual_seed(knobs.seed)
     rng = np.random.default_rng(knobs.seed)
+    _warm_start(network, seq)
     runs = training_runs(seq, knobs)
     windows = cut_windows(seq, runs, knobs.bptt)
     if len(windows) == 0:
@@ -180,20 +183,24 @@ def fit(network: HRNN, tables: Tables, seq: Sequences, knobs: Knobs, popularity:
     optimizer = torch.optim.Adam(network.parameters(), lr=knobs.learning_rate)
     plans = [rng.permutation(len(windows)) for _ in range(epochs)]
     steps = sum(math.ceil(len(plan) / knobs.batch_windows) for plan in plans)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, knobs.learning_rate, total_steps=steps, pct_start=0.15)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, knobs.learning_rate, total_steps=steps, pct_start=WARMUP)
     losses = []
     started = time.monotonic()
+    follows = np.full(len(windows), -1)  # the next window of the same run
+    same_run = windows.runs[1:] == windows.runs[:-1]
+    follows[:-1][same_run] = np.arange(1, len(windows))[same_run]
+    # the first epoch starts every window from zero (an untrained network's states say nothing yet); each later
+    # epoch starts a window from the state the window before it ended in, the epoch before
+    carried = torch.zeros(len(windows), 2 * network.shape.hidden)
     for epoch, order in enumerate(plans):
-        if epoch == 0:  # an untrained network's states say nothing yet: start every window from zero
-            states = torch.zeros(len(windows), 2 * network.shape.hidden)
-        else:
-            network.eval()
-            _, _, states = read_histories(network, tables, seq, runs, tables.item_vectors(network), windows)
+        states = carried.clone()
         network.train()
         total = 0.0
         for first in range(0, len(order), knobs.batch_windows):
             chosen = order[first : first + knobs.batch_windows]
-            loss, _ = _batch_loss(network, tables, seq, windows, chosen, states[chosen], negatives, weights, rng)
+            loss, ended = _batch_loss(network, tables, seq, windows, chosen, states[chosen], negatives, weights, rng)
+            after = follows[chosen]
+            carried[after[after >= 0]] = ended.detach()[after >= 0]
             optimizer.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(network.parameters(), 5.0)
@@ -215,6 +222,8 @@ class Negatives:
 
     def __init__(self, popularity: np.ndarray):
         self.full = len(popularity) <= self.FULL_UP_TO
+        # an item no one chose has no ID and no bias to learn: its metadata alone scores it, as in UPDATE
+        self.known = torch.as_tensor(popularity > 0, dtype=torch.float32)
         weights = np.power(popularity.astype("float64") + 1.0, 0.75)
         weights[0] = 0.0
         self.sampling = torch.as_tensor(weights / weights.sum(), dtype=torch.float32)
@@ -275,9 +284,9 @@ def _batch_loss(
         session = torch.where(first[:, None], start_session, session)
         user = torch.where(first[:, None], start_user, user)
 
-    id_keep = None
+    id_keep = negatives.known
     if tables.item_bags or tables.item_numbers is not None:  # teach the metadata to stand for the item alone
-        id_keep = (torch.rand(network.shape.items) > ID_DROPOUT).float()
+        id_keep = (torch.rand(network.shape.items) > ID_DROPOUT).float() * negatives.known
     item_vecs = tables.item_vectors(network, id_keep)
     contexts, next_contexts = seq.contexts[idx], seq.contexts[target]
     if contexts.shape[-1]:
@@ -294,7 +303,7 @@ def _batch_loss(
     flat_targets = target[valid]
     truth = torch.as_tensor(seq.items[flat_targets])
 
-    bias = network.item_bias.weight[:, 0]
+    bias = network.item_bias.weight[:, 0] * negatives.known
     logits, column = negatives.logits(query, item_vecs, bias, truth)
     shown = _impression_matrix(seq, flat_targets)
     if shown is not None:  # items shown and not chosen count once more among the negatives
@@ -304,6 +313,34 @@ def _batch_loss(
     losses = -log_p.gather(1, column[:, None])[:, 0]
     w = torch.as_tensor(weights[flat_targets])
     return (losses * w).sum() / w.sum(), ended
+
+
+def _warm_start(network: HRNN, seq: Sequences) -> None:
+    """Item-ID embeddings start from a truncated SVD of who chose what (users x items, each item's column scaled
+    by 1/sqrt(its users)), at the scale of the random start: items chosen by the same users start close, which
+    a few epochs of training would otherwise have to learn. Items no one chose start (and stay) at zero: their
+    metadata alone scores them, as UPDATE training does for a new item."""
+    pairs = np.unique(np.column_stack([seq.users, seq.items]), axis=0)
+    pairs = pairs[pairs[:, 1] > 0]
+    n_items, width = network.shape.items, network.shape.hidden
+    users = int(seq.users.max()) + 1 if len(seq.users) else 0
+    rank = min(width, n_items - 1, users - 1)
+    if len(pairs) < 2 or rank < 1:
+        return
+    degree = np.bincount(pairs[:, 1], minlength=n_items)
+    values = torch.as_tensor(1.0 / np.sqrt(degree[pairs[:, 1]]), dtype=torch.float32)
+    matrix = torch.sparse_coo_tensor(
+        torch.as_tensor(pairs.T), values, (users, n_items), check_invariants=False
+    ).coalesce()
+    _, singular, right = torch.svd_lowrank(matrix, q=rank, niter=2)
+    vectors = right * singular.sqrt()[None, :]
+    chosen = torch.as_tensor(degree > 0)
+    spread = float(vectors[chosen].std())
+    if not spread > 0:
+        return
+    with torch.no_grad():
+        network.item_id.weight.zero_()
+        network.item_id.weight[chosen, :rank] = vectors[chosen] * (ITEM_STD / spread)
 
 
 def _impression_matrix(seq: Sequences, targets: np.ndarray) -> torch.Tensor | None:
