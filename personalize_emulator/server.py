@@ -26,12 +26,12 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4566
 
 
-class _KeepAliveHandler(MotoRequestHandler):
-    # HTTP/1.1 keeps the client's connection open between calls, as botocore expects of an endpoint.
-    protocol_version = "HTTP/1.1"
+class _QuietHandler(MotoRequestHandler):
+    """Logs only server errors (501 is an answer: an operation not implemented yet). werkzeug answers every
+    request with `Connection: close`, so clients open a connection per call; over loopback that is cheap."""
 
-    def log_request(self, code="-", size="-") -> None:  # quiet by default; errors still reach the log
-        if str(code).startswith("5"):
+    def log_request(self, code="-", size="-") -> None:
+        if str(code).startswith("5") and str(code) != "501":
             super().log_request(code, size)
 
 
@@ -123,7 +123,7 @@ def create_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> BaseWSG
             stacklevel=2,
         )
     app = PersonalizeFirst(DomainDispatcherApplication(create_backend_app))
-    return make_server(host, port, app, threaded=True, request_handler=_KeepAliveHandler)
+    return make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
 
 
 class BackgroundServer:

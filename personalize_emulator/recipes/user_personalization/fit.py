@@ -106,19 +106,10 @@ def cut_windows(seq: Sequences, runs: np.ndarray, bptt: int) -> Windows:
 
 
 def read_histories(
-    network: HRNN,
-    tables: Tables,
-    seq: Sequences,
-    runs: np.ndarray,
-    item_vecs: torch.Tensor,
-    windows: Windows | None = None,
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Read the histories of `runs` without gradients, a step at a time.
-
-    Returns the final session and user states per run (indexed by run), and for each of `windows` the pair
-    (session, user) it starts from; for a window that opens a session, the pair before the session change,
-    so that training can back-propagate through the change.
-    """
+    network: HRNN, tables: Tables, seq: Sequences, runs: np.ndarray, item_vecs: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Read the histories of `runs` without gradients, a step at a time; the final session and user states per
+    run (indexed by run), from which serving starts."""
     hidden = network.shape.hidden
     runs = np.asarray(runs)
     lengths = np.diff(seq.offsets)[runs]
@@ -126,23 +117,13 @@ def read_histories(
     runs, lengths = runs[order], lengths[order]
     count = len(seq.offsets) - 1
     final_session, final_user = torch.zeros(count, hidden), torch.zeros(count, hidden)
-    recorded = torch.zeros(len(windows) if windows is not None else 0, 2 * hidden)
     longest = int(lengths[0]) if len(lengths) else 0
-    mark = np.full((len(runs), longest), -1, dtype=np.int64)
-    if windows is not None and len(windows):
-        row_of = np.full(count, -1, dtype=np.int64)
-        row_of[runs] = np.arange(len(runs))
-        mark[row_of[windows.runs], windows.starts] = np.arange(len(windows))
     with torch.no_grad():
         session, user = tables.first_state(network, torch.as_tensor(seq.run_users[runs]))
         for t in range(longest):
             n = int((lengths > t).sum())
             steps = seq.offsets[runs[:n]] + t
-            here = mark[:n, t]
             opens = torch.as_tensor(seq.session_start[steps])
-            if (here >= 0).any():
-                rows = np.flatnonzero(here >= 0)
-                recorded[here[rows]] = torch.cat([session[rows], user[rows]], -1)
             if bool(opens.any()):
                 folded_session, folded_user = network.new_session(session[:n], user[:n])
                 session[:n] = torch.where(opens[:, None], folded_session, session[:n])
@@ -150,7 +131,7 @@ def read_histories(
             x = step_inputs(network, seq, steps, item_vecs)
             session[:n] = network.session_step(x, session[:n])
         final_session[runs], final_user[runs] = session, user
-    return final_session, final_user, recorded
+    return final_session, final_user
 
 
 def step_inputs(network: HRNN, seq: Sequences, idx: np.ndarray, item_vecs: torch.Tensor) -> torch.Tensor:

@@ -42,7 +42,7 @@ def final_states(network: HRNN, tables: Tables, seq: Sequences) -> dict[int, Use
     """Every user's state after their whole history (the users who did not train included)."""
     runs = np.arange(len(seq.offsets) - 1)
     with torch.no_grad():
-        session, user, _ = read_histories(network, tables, seq, runs, tables.item_vectors(network))
+        session, user = read_histories(network, tables, seq, runs, tables.item_vectors(network))
     last = seq.times[seq.offsets[1:] - 1] if len(seq.times) else []
     return {
         int(seq.run_users[k]): UserState(session[k : k + 1].clone(), user[k : k + 1].clone(), float(last[k]))
