@@ -91,18 +91,22 @@ def explore(
         return head
     cold, alpha, beta = stats.posteriors(cutoff_days)
     usable = allowed[cold]
-    cold, alpha, beta = cold[usable], alpha[usable], beta[usable]
+    if not usable.all():
+        cold, alpha, beta = cold[usable], alpha[usable], beta[usable]
     slots = min(int(rng.binomial(count, weight)), len(cold))
     if slots == 0:
         return head
-    sampled = rng.beta(alpha, beta)
-    fit = relevance[cold] / max(float(relevance[cold].max()), 1e-12)
-    appeal = -(sampled * np.sqrt(fit))
-    best = np.argpartition(appeal, slots - 1)[:slots] if slots < len(cold) else np.arange(len(cold))
-    picked = cold[best[np.argsort(appeal[best], kind="stable")]]
-    rest = ranking[~np.isin(ranking, picked)][: count - slots]
+    # (every call here is on the request path: boolean masks instead of np.isin, a permutation instead of
+    # choice without replacement; each saves tens of microseconds)
+    fit = relevance[cold]
+    appeal = rng.beta(alpha, beta) * np.sqrt(fit / max(float(fit.max()), 1e-12))
+    best = np.argpartition(-appeal, slots - 1)[:slots] if slots < len(cold) else np.arange(len(cold))
+    picked = cold[best[np.argsort(-appeal[best], kind="stable")]]
+    taken = np.zeros(len(relevance), dtype=bool)
+    taken[picked] = True
+    rest = ranking[~taken[ranking]][: count - slots]
     out = np.empty(slots + len(rest), dtype=ranking.dtype)
     explored = np.zeros(len(out), dtype=bool)
-    explored[rng.choice(len(out), size=slots, replace=False)] = True
+    explored[rng.permutation(len(out))[:slots]] = True
     out[explored], out[~explored] = picked, rest
     return out
