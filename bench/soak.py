@@ -149,7 +149,8 @@ def main() -> None:
     )
     p50, p99 = np.percentile(load.recommend_ms, 50), np.percentile(load.recommend_ms, 99)
     print(f"| get_recommendations p50 / p99 (ms) | {p50:.1f} / {p99:.1f} |")
-    print(f"| faults survived | 1 kill -9 and restart ({server.restored}) |")
+    restored = server.restored.rsplit(": ", 1)[-1]
+    print(f"| faults survived | 1 kill -9 and restart ({restored}) |")
     print(f"| acknowledged events found after the restart | {len(set(load.acknowledged) & found):,} |")
     print(f"| **acknowledged events lost** | **{len(lost)}** |")
 

@@ -171,3 +171,21 @@ def group_with_interactions(
     if frame is not None:
         import_frame(aws, interactions, frame, role)
     return SimpleNamespace(group=group_arn, interactions=interactions, role=role)
+
+
+def export_records(aws: SimpleNamespace, dataset_arn: str, role_arn: str, name: str, mode: str) -> pd.DataFrame:
+    """What the dataset holds, as a dataset export job of `mode` (BULK, PUT or ALL) writes it, read back as strings.
+    The bucket must allow Personalize s3:PutObject (`bucket_and_role` does by default)."""
+    job = aws.personalize.create_dataset_export_job(
+        jobName=name,
+        datasetArn=dataset_arn,
+        roleArn=role_arn,
+        ingestionMode=mode,
+        jobOutput={"s3DataDestination": {"path": f"s3://{BUCKET}/exports/"}},
+    )["datasetExportJobArn"]
+    wait_until(lambda: aws.personalize.describe_dataset_export_job(datasetExportJobArn=job)["datasetExportJob"])
+    keys = [o["Key"] for o in aws.s3.list_objects_v2(Bucket=BUCKET, Prefix=f"exports/{name}/")["Contents"]]
+    frames = [
+        pd.read_csv(aws.s3.get_object(Bucket=BUCKET, Key=k)["Body"], dtype=str, keep_default_na=False) for k in keys
+    ]
+    return pd.concat(frames, ignore_index=True)

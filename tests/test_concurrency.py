@@ -67,13 +67,7 @@ def test_events_from_eight_threads_during_training_and_an_import_are_all_kept_on
     wait_until(lambda: aws.personalize.describe_dataset_import_job(datasetImportJobArn=import_job)["datasetImportJob"])
     wait_until(lambda: aws.personalize.describe_solution_version(solutionVersionArn=training)["solutionVersion"])
 
-    job = aws.personalize.create_dataset_export_job(
-        jobName="all", datasetArn=built.interactions, roleArn=built.role, ingestionMode="PUT",
-        jobOutput={"s3DataDestination": {"path": f"s3://{builders.BUCKET}/out/"}},
-    )["datasetExportJobArn"]  # fmt: skip
-    wait_until(lambda: aws.personalize.describe_dataset_export_job(datasetExportJobArn=job)["datasetExportJob"])
-    key = aws.s3.list_objects_v2(Bucket=builders.BUCKET, Prefix="out/")["Contents"][0]["Key"]
-    exported = pd.read_csv(aws.s3.get_object(Bucket=builders.BUCKET, Key=key)["Body"], dtype=str)
+    exported = builders.export_records(aws, built.interactions, built.role, "all", "PUT")
     sent = {f"w{w}-{c}-{k}" for w in range(THREADS) for c in range(CALLS) for k in range(4)}
     assert len(exported) == len(sent)  # none lost, none twice
     assert set(exported["ITEM_ID"]) == sent

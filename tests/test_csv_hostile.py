@@ -9,11 +9,7 @@ encoded in UTF-8", and headers unquoted: "Don't enclose headers in quotation mar
 
 from __future__ import annotations
 
-import io
-
-import pandas as pd
-
-from tests.builders import BUCKET, bucket_and_role, dataset, group, start_import, upload
+from tests.builders import BUCKET, bucket_and_role, dataset, export_records, group, start_import, upload
 from tests.conftest import wait_until
 
 FIELDS = [
@@ -126,16 +122,7 @@ def describe(aws, job):
 
 def exported(aws, dataset_arn, role, name):
     """What the dataset holds, as a dataset export job writes it: sorted rows of strings."""
-    job = aws.personalize.create_dataset_export_job(
-        jobName=name,
-        datasetArn=dataset_arn,
-        roleArn=role,
-        ingestionMode="BULK",
-        jobOutput={"s3DataDestination": {"path": f"s3://{BUCKET}/exports/"}},
-    )["datasetExportJobArn"]
-    wait_until(lambda: aws.personalize.describe_dataset_export_job(datasetExportJobArn=job)["datasetExportJob"])
-    body = aws.s3.get_object(Bucket=BUCKET, Key=f"exports/{name}/part-00000.csv")["Body"].read()
-    frame = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False)
+    frame = export_records(aws, dataset_arn, role, name, "BULK")
     return sorted(frame[["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"]].itertuples(index=False, name=None))
 
 
@@ -211,16 +198,7 @@ def test_an_items_file_that_repeats_an_id_keeps_the_last_record(aws):
     items, role = dataset(aws, group_arn, "ITEMS"), bucket_and_role(aws)
     body = "ITEM_ID,GENRES\ni1,drama\ni2,comedy\ni1,horror\n"
     imported(aws, items, role, "items", body)
-    job = aws.personalize.create_dataset_export_job(
-        jobName="items-export",
-        datasetArn=items,
-        roleArn=role,
-        ingestionMode="BULK",
-        jobOutput={"s3DataDestination": {"path": f"s3://{BUCKET}/exports/"}},
-    )["datasetExportJobArn"]
-    wait_until(lambda: aws.personalize.describe_dataset_export_job(datasetExportJobArn=job)["datasetExportJob"])
-    written = aws.s3.get_object(Bucket=BUCKET, Key="exports/items-export/part-00000.csv")["Body"].read()
-    frame = pd.read_csv(io.BytesIO(written), dtype=str, keep_default_na=False)
+    frame = export_records(aws, items, role, "items-export", "BULK")
     assert sorted(frame[["ITEM_ID", "GENRES"]].itertuples(index=False, name=None)) == [
         ("i1", "horror"),
         ("i2", "comedy"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import pandas as pd
 import pytest
 
 from personalize_emulator.process import ServerProcess
@@ -50,13 +49,7 @@ def test_acknowledged_events_and_resources_survive_kill_9(server):
     assert ids(aws.runtime.get_recommendations(campaignArn=built.campaign, userId="u1", numResults=10)) == before
     # S3 is moto's and not kept: a new bucket receives the export of everything the dataset holds.
     role = builders.bucket_and_role(aws)
-    job = aws.personalize.create_dataset_export_job(
-        jobName="after", datasetArn=built.interactions, roleArn=role, ingestionMode="ALL",
-        jobOutput={"s3DataDestination": {"path": f"s3://{builders.BUCKET}/out/"}},
-    )["datasetExportJobArn"]  # fmt: skip
-    wait_until(lambda: aws.personalize.describe_dataset_export_job(datasetExportJobArn=job)["datasetExportJob"])
-    key = aws.s3.list_objects_v2(Bucket=builders.BUCKET, Prefix="out/")["Contents"][0]["Key"]
-    exported = pd.read_csv(aws.s3.get_object(Bucket=builders.BUCKET, Key=key)["Body"], dtype=str)
+    exported = builders.export_records(aws, built.interactions, role, "after", "ALL")
     assert len(exported) == len(builders.synthetic_interactions()) + sent
     assert (exported["TIMESTAMP"].astype(int) >= 1_800_000_000).sum() == sent
 

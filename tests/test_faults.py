@@ -14,7 +14,7 @@ import pytest
 
 from helpers import bucket_policy, trust_policy
 from personalize_emulator import configure
-from tests.builders import BUCKET, bucket_and_role, dataset, group, solution, start_import, upload
+from tests.builders import BUCKET, bucket_and_role, dataset, export_records, group, solution, start_import, upload
 from tests.conftest import wait_until
 
 HEADER = "USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\n"
@@ -28,16 +28,7 @@ def describe(aws, job):
 
 def held(aws, dataset_arn, role, name):
     """The dataset's bulk records as an export job writes them (ITEM_IDs, sorted)."""
-    job = aws.personalize.create_dataset_export_job(
-        jobName=name,
-        datasetArn=dataset_arn,
-        roleArn=role,
-        ingestionMode="BULK",
-        jobOutput={"s3DataDestination": {"path": f"s3://{BUCKET}/exports/"}},
-    )["datasetExportJobArn"]
-    wait_until(lambda: aws.personalize.describe_dataset_export_job(datasetExportJobArn=job)["datasetExportJob"])
-    body = aws.s3.get_object(Bucket=BUCKET, Key=f"exports/{name}/part-00000.csv")["Body"].read().decode()
-    return sorted(line.split(",")[1] for line in body.splitlines()[1:])
+    return sorted(export_records(aws, dataset_arn, role, name, "BULK")["ITEM_ID"])
 
 
 @pytest.fixture
