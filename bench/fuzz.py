@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,40 +24,17 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "false"
 
+from personalize_emulator.process import ServerProcess  # noqa: E402
 from tests.protocol import fuzzing  # noqa: E402
 
 # Lines the server logs for a bug of ours: a request answered 500, or a background job that raised.
 INTERNAL_ERRORS = ("internal error serving", "failed\nTraceback", "Internal error in personalize_emulator")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "personalize_emulator", "serve", "--port", str(port)],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        env=os.environ | {"PERSONALIZE_EMULATOR_PACE": "0"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            requests.get(url, timeout=1)
-            return server, url
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit(f"the server did not start; see {log}")
-
-
 def run(count: int, random_seed: int) -> None:
-    log = Path(tempfile.mkdtemp(prefix="personalize-fuzz-")) / "server.log"
-    server, url = start_server(log)
+    server = ServerProcess(log_path=Path(tempfile.mkdtemp(prefix="personalize-fuzz-")) / "server.log")
+    server.start()
+    url, log = server.url, server.log_path
     try:
         pool = fuzzing.deploy(url)
         strategy = fuzzing.hostile_requests(pool)
@@ -78,16 +53,15 @@ def run(count: int, random_seed: int) -> None:
         def send(request: fuzzing.FuzzRequest) -> None:
             outcome, response = fuzzing.fire(session, url, request)
             tally.add(outcome, request, response)
-            if outcome == "crash" and server.poll() is not None:
+            if outcome == "crash" and server.process.poll() is not None:
                 raise SystemExit(f"the server died; see {log}")
 
         started = time.monotonic()
         send()
         seconds = time.monotonic() - started
-        alive = server.poll() is None and fuzzing.judge(_list_recipes(session, url)) == "2xx"
+        alive = server.process.poll() is None and fuzzing.judge(_list_recipes(session, url)) == "2xx"
     finally:
-        server.terminate()
-        server.wait(10)
+        server.kill()
     text = log.read_text(errors="replace")
     internal = sum(text.count(marker) for marker in INTERNAL_ERRORS)
     counts = tally.counts

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,26 +24,33 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """A server on 127.0.0.1 keeping its state in `data_dir`; its output goes to `data_dir/../server.log`."""
+    """A server on 127.0.0.1, keeping its state in `data_dir` when given; its log (stderr) goes to `log_path`,
+    by default next to the data directory, else into a new temporary directory."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, pace: float = 0.0):
-        self.data_dir = Path(data_dir)
+    def __init__(
+        self, data_dir: Path | None = None, port: int | None = None, pace: float = 0.0, log_path: Path | None = None
+    ):
+        self.data_dir = Path(data_dir) if data_dir is not None else None
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.pace = pace
         self.process: subprocess.Popen | None = None
-        self.log_path = self.data_dir.parent / f"{self.data_dir.name}-server.log"
+        if log_path is None:
+            folder = self.data_dir.parent if self.data_dir else Path(tempfile.mkdtemp(prefix="personalize-server-"))
+            log_path = folder / f"{self.data_dir.name if self.data_dir else 'emulator'}-server.log"
+        self.log_path = Path(log_path)
         self.restored: str = ""
 
     def start(self, timeout: float = 60.0) -> None:
-        """Start and wait until it answers; `restored` keeps the line it printed about the state it loaded."""
+        """Start and wait until it answers; `restored` keeps the first line it printed (with a data directory,
+        the one about the state it loaded)."""
         env = os.environ | {"PERSONALIZE_EMULATOR_PACE": str(self.pace)}
         command = [sys.executable, "-m", "personalize_emulator", "serve", "--port", str(self.port)]
-        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        if self.data_dir is not None:
+            command += ["--data-dir", str(self.data_dir)]
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [*command, "--data-dir", str(self.data_dir)], env=env, stdout=subprocess.PIPE, stderr=log
-            )
+            self.process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=log)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
