@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.recipes.base import TrainingConfig, TrainingData
@@ -207,3 +208,15 @@ def test_training_reports_each_epoch_on_the_training_logger(caplog):
     lines = [r.getMessage() for r in caplog.records if r.name == "personalize_emulator.training"]
     assert len(lines) == len(model.losses) > 0
     assert lines[-1].startswith(f"epoch {len(model.losses)}/{len(model.losses)}  loss ")
+
+
+def test_the_same_seed_trains_the_same_network_on_two_threads():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        first, second = (train(cabins(users=60, steps=30)) for _ in range(2))
+    finally:
+        torch.set_num_threads(threads)
+    for (name, a), (_, b) in zip(first.network.state_dict().items(), second.network.state_dict().items()):
+        assert torch.equal(a, b), name
+    assert not torch.are_deterministic_algorithms_enabled()  # the process-wide switch is back as it was
