@@ -7,14 +7,12 @@ import zlib
 
 import numpy as np
 
-from . import settings
+from . import serving, settings
 from .control.campaigns import Campaign
 from .errors import InvalidInputException, NotImplementedOperation, ResourceNotFoundException
 from .lifecycle import ACTIVE
 from .operations import operation
 from .protocol.service_models import RUNTIME
-from .recipes import trainable
-from .recipes.base import PERSONALIZED_RANKING, RELATED_ITEMS, USER_PERSONALIZATION
 
 DEFAULT_RESULTS = 25
 MAX_RESULTS = 500
@@ -37,10 +35,6 @@ def _refuse_unapplied(operation_name: str, filter_arn=None, promotions=None, met
     for member, value in (("filterArn", filter_arn), ("promotions", promotions), ("metadataColumns", metadata_columns)):
         if value:
             raise NotImplementedOperation(RUNTIME, f"{operation_name} with {member}")
-
-
-def _recipe_type(campaign: Campaign) -> str:
-    return trainable(campaign.version.solution.recipe_name).recipe_type
 
 
 def exploration_rng(campaign: Campaign, user_id: str | None) -> np.random.Generator:
@@ -77,16 +71,19 @@ def get_recommendations(
     if count > limit:
         raise InvalidInputException(f"numResults must be at most {limit}; got {count}.")
     _refuse_unapplied("GetRecommendations", filter_arn, promotions, metadata_columns)
-    kind = _recipe_type(campaign)
-    if kind == PERSONALIZED_RANKING:
-        raise InvalidInputException("This campaign ranks items: call GetPersonalizedRanking with an inputList.")
-    if kind == USER_PERSONALIZATION and not user_id:
-        raise InvalidInputException("userId is required for a campaign of a USER_PERSONALIZATION recipe.")
-    if kind == RELATED_ITEMS and not item_id:
-        raise InvalidInputException("itemId is required for a campaign of a RELATED_ITEMS recipe.")
     exploration = campaign.campaign_config.get("itemExplorationConfig")
-    rng = exploration_rng(campaign, user_id) if exploration else None
-    scored = campaign.version.model.recommend(user_id, count, context or {}, exploration=exploration, rng=rng)
+    scored = serving.recommend(
+        backend,
+        campaign.version,
+        user_id=user_id,
+        item_id=item_id,
+        num_results=count,
+        context=context,
+        filter_arn=filter_arn,
+        filter_values=filter_values,
+        exploration=exploration,
+        rng=exploration_rng(campaign, user_id) if exploration else None,
+    )
     return _answer(backend, "itemList", scored)
 
 
@@ -106,13 +103,14 @@ def get_personalized_ranking(
     if len(input_list) > limit:
         raise InvalidInputException(f"inputList can hold at most {limit} items; got {len(input_list)}.")
     _refuse_unapplied("GetPersonalizedRanking", filter_arn, None, metadata_columns)
-    if _recipe_type(campaign) != PERSONALIZED_RANKING:
-        raise InvalidInputException(
-            f"The campaign {campaign.arn} does not rank items: GetPersonalizedRanking needs a campaign of a "
-            "PERSONALIZED_RANKING recipe, such as aws-personalized-ranking."
-        )
-    model = campaign.version.model
-    ranked = model.rank(user_id, input_list, context or {})
-    placed = {item for item, _ in ranked}
-    unknown = [(item, 0.0) for item in dict.fromkeys(input_list) if item not in placed]  # AWS: score 0, at the end
-    return _answer(backend, "personalizedRanking", ranked + unknown)
+    ranked = serving.rank(
+        backend,
+        campaign.version,
+        user_id=user_id,
+        input_list=input_list,
+        context=context,
+        filter_arn=filter_arn,
+        filter_values=filter_values,
+        subject=f"The campaign {campaign.arn}",
+    )
+    return _answer(backend, "personalizedRanking", ranked)

@@ -59,8 +59,10 @@ class Model(ABC):
         exclude: set[str] | None = None,
         exploration: dict[str, str] | None = None,
         rng: np.random.Generator | None = None,
+        item_id: str | None = None,
     ) -> list[tuple[str, float | None]]:
-        """The best `num_results` (item id, score) for the user, best first, none of `exclude`.
+        """The best `num_results` (item id, score) for the user, or for the item `item_id` (RELATED_ITEMS
+        recipes), best first, none of `exclude`.
 
         The score is None for recipes that AWS shows without scores (such as Popularity-Count). A recipe that
         explores reads the campaign's `exploration` config and draws from `rng`."""
@@ -73,6 +75,10 @@ class Model(ABC):
 
     def knows_item(self, item_id: str) -> bool:
         return False
+
+    @abstractmethod
+    def item_ids(self) -> list[str]:
+        """Every item the model can recommend (what an INCLUDE filter chooses from)."""
 
     def observe(self, rows: list[dict[str, Any]]) -> None:  # noqa: B027 (an optional hook, not abstract)
         """New interactions from PutEvents (schema field names); models that follow users in real time use them."""

@@ -13,13 +13,13 @@ from .base import Model, Recipe, TrainingConfig, TrainingData
 class PopularityModel(Model):
     def __init__(self, item_ids: np.ndarray, users_per_item: np.ndarray):
         order = np.lexsort((item_ids, -users_per_item))  # most users first, ties by item id for stability
-        self.item_ids = [str(item) for item in item_ids[order]]
-        self._position = {item: i for i, item in enumerate(self.item_ids)}
+        self.ranked = [str(item) for item in item_ids[order]]
+        self._position = {item: i for i, item in enumerate(self.ranked)}
 
-    def recommend(self, user_id, num_results, context=None, exclude=None, exploration=None, rng=None):
+    def recommend(self, user_id, num_results, context=None, exclude=None, exploration=None, rng=None, item_id=None):
         if not exclude:
-            return [(item, None) for item in self.item_ids[:num_results]]
-        return [(item, None) for item in self.item_ids if item not in exclude][:num_results]
+            return [(item, None) for item in self.ranked[:num_results]]
+        return [(item, None) for item in self.ranked if item not in exclude][:num_results]
 
     def rank(self, user_id, item_ids, context=None):
         known = [i for i in dict.fromkeys(item_ids) if i in self._position]
@@ -28,6 +28,9 @@ class PopularityModel(Model):
 
     def knows_item(self, item_id):
         return item_id in self._position
+
+    def item_ids(self):
+        return list(self.ranked)
 
 
 class PopularityCount(Recipe):

@@ -76,7 +76,7 @@ class UserPersonalizationModel(Model):
         return logits / logits.sum()
 
     # -- the runtime -----------------------------------------------------------------------------------
-    def recommend(self, user_id, num_results, context=None, exclude=None, exploration=None, rng=None):
+    def recommend(self, user_id, num_results, context=None, exclude=None, exploration=None, rng=None, item_id=None):
         scores = self.relevance(user_id, context)
         allowed = scores > 0
         if exclude:
@@ -105,6 +105,9 @@ class UserPersonalizationModel(Model):
 
     def knows_item(self, item_id: str) -> bool:
         return item_id in self.catalogue.index
+
+    def item_ids(self) -> list[str]:
+        return list(self.catalogue.ids[1:])  # index 0 is the padding item
 
     def observe(self, rows: list[dict[str, Any]]) -> None:
         """Advance users' states by new interactions (PutEvents), without retraining."""
