@@ -48,22 +48,18 @@ class BatchInferenceJob(Resource):
     solution_version_arn: str = ""
     filter_arn: str | None = None
     num_results: int = DEFAULT_RESULTS
-    input_path: str = ""
-    output_path: str = ""
-    kms_keys: dict[str, str] = field(default_factory=dict)  # kept and described, as nothing here is encrypted
+    job_input: dict[str, Any] = field(default_factory=dict)  # a kmsKeyArn is kept and described; nothing is encrypted
+    job_output: dict[str, Any] = field(default_factory=dict)
     role_arn: str = ""
     config: dict[str, Any] = field(default_factory=dict)
 
     def details(self) -> dict[str, Any]:
-        def location(path: str, which: str) -> dict[str, str]:
-            return {"path": path} | ({"kmsKeyArn": self.kms_keys[which]} if which in self.kms_keys else {})
-
         return {
             "solutionVersionArn": self.solution_version_arn,
             "filterArn": self.filter_arn,
             "numResults": self.num_results,
-            "jobInput": {"s3DataSource": location(self.input_path, "input")},
-            "jobOutput": {"s3DataDestination": location(self.output_path, "output")},
+            "jobInput": self.job_input,
+            "jobOutput": self.job_output,
             "roleArn": self.role_arn,
             "batchInferenceJobConfig": self.config or None,
             "batchInferenceJobMode": BATCH_INFERENCE,
@@ -127,10 +123,9 @@ def create_batch_inference_job(
     config = campaign_config_for(version, batch_inference_job_config)
     if filter_arn:
         _batch_filter(backend, filter_arn, version)
-    source, destination = job_input["s3DataSource"], job_output["s3DataDestination"]
-    reach_s3(backend, role_arn, source["path"], READ_ACTIONS)
-    reach_s3(backend, role_arn, destination["path"], WRITE_ACTIONS)
-    kms = {k: v["kmsKeyArn"] for k, v in (("input", source), ("output", destination)) if v.get("kmsKeyArn")}
+    source, destination = job_input["s3DataSource"]["path"], job_output["s3DataDestination"]["path"]
+    reach_s3(backend, role_arn, source, READ_ACTIONS)
+    reach_s3(backend, role_arn, destination, WRITE_ACTIONS)
     job = backend.add(
         BatchInferenceJob(
             arn=backend.arn(f"batch-inference-job/{job_name}"),
@@ -138,9 +133,8 @@ def create_batch_inference_job(
             solution_version_arn=version.arn,
             filter_arn=filter_arn,
             num_results=count,
-            input_path=source["path"],
-            output_path=destination["path"],
-            kms_keys=kms,
+            job_input=job_input,
+            job_output=job_output,
             role_arn=role_arn,
             config=config,
             tags=tags_of(tags),
@@ -148,8 +142,8 @@ def create_batch_inference_job(
     )
 
     def work():
-        prefix = reach_s3(backend, role_arn, job.input_path, READ_ACTIONS, JobFailed)
-        folder = reach_s3(backend, role_arn, job.output_path, WRITE_ACTIONS, JobFailed)
+        prefix = reach_s3(backend, role_arn, source, READ_ACTIONS, JobFailed)
+        folder = reach_s3(backend, role_arn, destination, WRITE_ACTIONS, JobFailed)
         try:
             objects = read_prefix(backend.account_id, backend.region_name, prefix)
         except S3AccessError as exc:
