@@ -337,3 +337,23 @@ def test_exploration_config_reaches_an_exploring_recipe_with_defaults_filled_in(
     assert describe(aws, job)["batchInferenceJobConfig"] == {
         "itemExplorationConfig": {"explorationWeight": "0.5", "explorationItemAgeCutOff": "30"}
     }
+
+
+def test_the_filter_must_exist_in_the_solution_versions_dataset_group(aws):
+    built = popularity_version(aws)
+    other = builders.group(aws, "other")
+    builders.dataset(aws, other)
+    expression = 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")'
+    foreign = aws.personalize.create_filter(name="foreign", datasetGroupArn=other, filterExpression=expression)
+    wait_until(lambda: aws.personalize.describe_filter(filterArn=foreign["filterArn"])["filter"])
+    with pytest.raises(ClientError) as raised:
+        start_job(aws, built, f"s3://{BUCKET}/in/users.json", filterArn=foreign["filterArn"])
+    assert error_of(raised) == (
+        "InvalidInputException",
+        f"The filter {foreign['filterArn']} belongs to the dataset group {other}, not to {built.group} of the "
+        "solution version.",
+    )
+    missing = f"arn:aws:personalize:{REGION}:{ACCOUNT}:filter/missing"
+    with pytest.raises(ClientError) as raised:
+        start_job(aws, built, f"s3://{BUCKET}/in/users.json", filterArn=missing)
+    assert error_of(raised) == ("ResourceNotFoundException", f"Resource Arn {missing} does not exist.")
