@@ -101,27 +101,43 @@ def reach(account: str, region: str, role_arn: str | None, url: str, actions: tu
     return location
 
 
+def _bucket(s3, location: S3Location):
+    try:
+        return s3.get_bucket(location.bucket)
+    except Exception:
+        raise S3AccessError(f"The S3 bucket {location.bucket} does not exist.") from None
+
+
+def _read(s3, location: S3Location, names: list[str]) -> list[tuple[str, bytes]]:
+    found = [(name, s3.get_object(location.bucket, name)) for name in sorted(names)]
+    objects = [(f"s3://{location.bucket}/{name}", key.value) for name, key in found if key is not None]
+    if not objects:
+        raise S3AccessError(f"There are no objects under {location}.")
+    return objects
+
+
 def read_objects(account: str, region: str, location: S3Location) -> list[tuple[str, bytes]]:
     """The object at `location`, or every object under it when it names a folder (`prefix/`)."""
     s3 = _s3(account, region)
-    try:
-        bucket = s3.get_bucket(location.bucket)
-    except Exception:
-        raise S3AccessError(f"The S3 bucket {location.bucket} does not exist.") from None
+    bucket = _bucket(s3, location)
     if location.is_folder:
         # Personalize reads only the first level of a folder, none of its sub folders.
-        names = sorted(
-            k for k in list(bucket.keys.keys()) if k.startswith(location.key) and "/" not in k[len(location.key) :]
+        keys = list(bucket.keys.keys())
+        return _read(
+            s3, location, [k for k in keys if k.startswith(location.key) and "/" not in k[len(location.key) :]]
         )
-        found = [(name, s3.get_object(location.bucket, name)) for name in names]
-        objects = [(f"s3://{location.bucket}/{name}", key.value) for name, key in found if key is not None]
-        if not objects:
-            raise S3AccessError(f"There are no objects under {location}.")
-        return objects
     key = s3.get_object(location.bucket, location.key)
     if key is None:
         raise S3AccessError(f"There is no object at {location}.")
     return [(str(location), key.value)]
+
+
+def read_prefix(account: str, region: str, location: S3Location) -> list[tuple[str, bytes]]:
+    """Every object whose key starts with `location.key`, at any depth, as batch jobs read their input: S3 is
+    prefix based, so `s3://bucket/in` reads `in.json` and `in_test/a.json` alike (folder markers aside)."""
+    s3 = _s3(account, region)
+    keys = list(_bucket(s3, location).keys.keys())
+    return _read(s3, location, [k for k in keys if k.startswith(location.key) and not k.endswith("/")])
 
 
 def write_object(account: str, region: str, location: S3Location, body: bytes) -> None:

@@ -40,6 +40,14 @@ def test_acknowledged_events_and_resources_survive_kill_9(server):
         )  # fmt: skip
         sent += 1
     before = ids(aws.runtime.get_recommendations(campaignArn=built.campaign, userId="u1", numResults=10))
+    batch = aws.personalize.create_batch_inference_job(
+        jobName="nightly", solutionVersionArn=built.version, roleArn=built.role,
+        jobInput={"s3DataSource": {"path": builders.upload(aws, "in/users.json", '{"userId": "u1"}\n')}},
+        jobOutput={"s3DataDestination": {"path": f"s3://{builders.BUCKET}/out/"}},
+    )["batchInferenceJobArn"]  # fmt: skip
+    batch_job = wait_until(
+        lambda: aws.personalize.describe_batch_inference_job(batchInferenceJobArn=batch)["batchInferenceJob"]
+    )
 
     server.restart()
 
@@ -47,6 +55,7 @@ def test_acknowledged_events_and_resources_survive_kill_9(server):
     campaign = aws.personalize.describe_campaign(campaignArn=built.campaign)["campaign"]
     assert campaign["status"] == "ACTIVE"
     assert ids(aws.runtime.get_recommendations(campaignArn=built.campaign, userId="u1", numResults=10)) == before
+    assert aws.personalize.describe_batch_inference_job(batchInferenceJobArn=batch)["batchInferenceJob"] == batch_job
     # S3 is moto's and not kept: a new bucket receives the export of everything the dataset holds.
     role = builders.bucket_and_role(aws)
     exported = builders.export_records(aws, built.interactions, role, "after", "ALL")

@@ -1,6 +1,7 @@
 """The control plane (`personalize`): one module per resource family, each registering its operations."""
 
 from . import (  # noqa: F401  (imported for their @operation registrations)
+    batch_inference_jobs,
     campaigns,
     dataset_groups,
     datasets,
