@@ -90,7 +90,10 @@ def row_embeddings(
     if not len(values) or k == 0:
         return np.zeros((m, 0), dtype=np.float32)
     a = torch.sparse_coo_tensor(
-        torch.from_numpy(np.vstack([rows, cols]).astype(np.int64)), torch.as_tensor(values, dtype=torch.float64), (m, n)
+        torch.from_numpy(np.vstack([rows, cols]).astype(np.int64)),
+        torch.as_tensor(values, dtype=torch.float64),
+        (m, n),
+        check_invariants=True,
     ).coalesce()
     if min(m, n) <= k + OVERSAMPLE:
         u, s, _ = torch.linalg.svd(a.to_dense(), full_matrices=False)

@@ -59,6 +59,7 @@ class SimilarItemsModel(RelatedItemsModel):
 
     def neighbours(self, item_id: str) -> Iterable[str]:
         scores = (self.vectors @ self.vectors[self.index[item_id]]) * self.boost
+        scores = np.round(scores, 5)  # rounding noise (which varies with memory layout) must not break ties
         order = np.argsort(-scores, kind="stable")
         return (self.popular.ranked[j] for j in order[scores[order] > TINY])
 

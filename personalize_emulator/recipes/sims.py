@@ -100,7 +100,10 @@ def cooccurrence_neighbours(
     items, users = items[by_item], users[by_item]
     starts = np.searchsorted(items, np.arange(item_count + 1))
     matrix = torch.sparse_coo_tensor(
-        torch.from_numpy(np.vstack([items, users])), torch.ones(len(items)), (item_count, user_count)
+        torch.from_numpy(np.vstack([items, users])),
+        torch.ones(len(items)),
+        (item_count, user_count),
+        check_invariants=True,
     ).coalesce()
     discount_by = np.power(np.maximum(chosen_by, 1.0), discount)[:, None]
     for first in range(0, item_count, BLOCK):
