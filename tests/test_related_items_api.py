@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.builders import bucket_and_role, campaign, dataset, group, import_frame, solution, version
-from tests.recipes.planted import INTERACTIONS, ITEMS, START, avro_fields, everything_once
+from tests.builders import campaign, clusters_group, group, solution, version
+from tests.recipes.planted import START
 
 SIMS = "arn:aws:personalize:::recipe/aws-sims"
 SIMILAR_ITEMS = "arn:aws:personalize:::recipe/aws-similar-items"
@@ -16,19 +15,6 @@ METRICS = {
     "normalized_discounted_cumulative_gain_at_10", "normalized_discounted_cumulative_gain_at_25",
     "precision_at_5", "precision_at_10", "precision_at_25",
 }  # fmt: skip
-
-
-def clusters_group(aws, new_items: list[dict] | None = None) -> str:
-    """A dataset group of `everything_once` clusters: interactions, and items when `new_items` is given (the
-    planted items plus those, which nobody chose)."""
-    data = everything_once()
-    group_arn = group(aws)
-    role = bucket_and_role(aws)
-    import_frame(aws, dataset(aws, group_arn, "INTERACTIONS", avro_fields(INTERACTIONS)), data.interactions, role)
-    if new_items is not None:
-        items = pd.concat([data.items, pd.DataFrame(new_items)], ignore_index=True)
-        import_frame(aws, dataset(aws, group_arn, "ITEMS", avro_fields(ITEMS)), items, role, "items")
-    return group_arn
 
 
 def related(aws, campaign_arn: str, item: str, count: int = 10) -> list[dict]:
