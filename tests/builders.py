@@ -11,6 +11,7 @@ import pandas as pd
 from helpers import bucket_policy, trust_policy
 from personalize_emulator.demo import synthetic_interactions
 from tests.conftest import wait_until
+from tests.recipes import planted
 
 INTERACTIONS_FIELDS = [
     {"name": "USER_ID", "type": "string"},
@@ -189,3 +190,17 @@ def export_records(aws: SimpleNamespace, dataset_arn: str, role_arn: str, name: 
         pd.read_csv(aws.s3.get_object(Bucket=BUCKET, Key=k)["Body"], dtype=str, keep_default_na=False) for k in keys
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+def clusters_group(aws: SimpleNamespace, new_items: list[dict] | None = None) -> str:
+    """A dataset group of `planted.everything_once` clusters: interactions, and items when `new_items` is given
+    (the planted items plus those, which nobody chose)."""
+    data = planted.everything_once()
+    group_arn = group(aws)
+    role = bucket_and_role(aws)
+    fields = planted.avro_fields(planted.INTERACTIONS)
+    import_frame(aws, dataset(aws, group_arn, "INTERACTIONS", fields), data.interactions, role)
+    if new_items is not None:
+        items = pd.concat([data.items, pd.DataFrame(new_items)], ignore_index=True)
+        import_frame(aws, dataset(aws, group_arn, "ITEMS", planted.avro_fields(planted.ITEMS)), items, role, "items")
+    return group_arn

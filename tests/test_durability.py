@@ -94,6 +94,21 @@ def test_a_model_comes_back_with_its_events_and_work_in_flight_fails_clearly(ser
     assert "stopped while this was in progress" in interrupted["failureReason"]
 
 
+def test_a_related_items_model_comes_back_and_answers_the_same(server):
+    aws = server.aws
+    new = [{"ITEM_ID": "new-b", "GENRE": "B", "CREATION_TIMESTAMP": planted.START}]
+    group_arn = builders.clusters_group(aws, new)
+    recipe = "arn:aws:personalize:::recipe/aws-similar-items"
+    campaign = builders.campaign(aws, builders.version(aws, builders.solution(aws, group_arn, recipe)))
+
+    def answers():
+        return [ids(aws.runtime.get_recommendations(campaignArn=campaign, itemId=i)) for i in ("a1", "new-b", "x")]
+
+    before = answers()
+    server.restart()
+    assert answers() == before
+
+
 def test_deleted_resources_stay_deleted(server):
     aws = server.aws
     keep, drop = builders.group(aws, "keep"), builders.group(aws, "drop")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from .base import Model, Recipe, TrainingConfig, TrainingData
 from .popularity import PopularityCount
+from .similar_items import SimilarItems
+from .sims import Sims
 from .user_personalization import UserPersonalization
 
 _TRAINABLE: dict[str, Recipe] = {}
@@ -21,5 +23,7 @@ def trainable(name: str) -> Recipe | None:
 
 register(PopularityCount())
 register(UserPersonalization())
+register(Sims())
+register(SimilarItems())
 
 __all__ = ["Model", "Recipe", "TrainingConfig", "TrainingData", "register", "trainable"]

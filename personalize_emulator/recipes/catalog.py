@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..arns import global_arn
+from . import similar_items, sims
+from .hyperparameters import defaults
 from .user_personalization import HYPERPARAMETERS
 
 CATALOGUE_TIME = 1_543_622_400.0  # 2018-12-01, when Personalize opened
@@ -126,14 +128,18 @@ RECIPES: tuple[RecipeEntry, ...] = (
     RecipeEntry(
         "aws-sims",
         _RELATED,
-        "Computes items similar to a given item based on co-occurrence of items in the user-item interactions dataset.",
+        "Item-to-item similarities (SIMS): recommends the items most similar to a given item, from the co-occurrence "
+        "of items in user histories in the Interactions dataset; popular items where behaviour data is lacking.",
         feature_transformation="sims",
+        default_hyperparameters=defaults(sims.HYPERPARAMETERS),
     ),
     RecipeEntry(
         "aws-similar-items",
         _RELATED,
-        "Recommends items similar to a given item from interactions and item metadata.",
-        feature_transformation="similar-items",
+        "Similar-Items: recommends items similar to a given item, from the co-occurrence of items in user histories "
+        "and from item metadata (categorical and unstructured text), so that cold items get similar items too.",
+        feature_transformation="similar-items",  # AWS documents no feature transformation for this recipe
+        default_hyperparameters=defaults(similar_items.HYPERPARAMETERS),
     ),
     RecipeEntry(
         "aws-semantic-similarity",

@@ -5,7 +5,7 @@ from personalize_emulator import configure
 from tests.builders import POPULARITY, campaign, group, solution, trained_group, version
 from tests.conftest import ACCOUNT, REGION, wait_gone, wait_until
 
-SIMS = "arn:aws:personalize:::recipe/aws-sims"
+ITEM_AFFINITY = "arn:aws:personalize:::recipe/aws-item-affinity"  # a recipe not trained here
 
 
 def describe(aws, arn):
@@ -42,10 +42,10 @@ def test_create_solution_twice_is_refused(aws):
 def test_create_solution_refuses_a_catalogue_recipe_this_emulator_cannot_train(aws):
     group_arn = group(aws)
     with pytest.raises(ClientError) as raised:
-        aws.personalize.create_solution(name="similar", datasetGroupArn=group_arn, recipeArn=SIMS)
+        aws.personalize.create_solution(name="segments", datasetGroupArn=group_arn, recipeArn=ITEM_AFFINITY)
     assert error_of(raised) == (
         "InvalidInputException",
-        "The recipe aws-sims is not implemented by personalize_emulator yet; no stand-in results are given. "
+        "The recipe aws-item-affinity is not implemented by personalize_emulator yet; no stand-in results are given. "
         "Trainable recipes are listed in the README.",
     )
 

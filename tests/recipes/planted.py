@@ -62,6 +62,27 @@ def tastes(users_per_group: int = 60, items_per_group: int = 20, steps: int = 20
     return TrainingData(frame, items, users, {"INTERACTIONS": INTERACTIONS, "ITEMS": ITEMS, "USERS": USERS})
 
 
+def everything_once(users_per_group: int = 55, items_per_group: int = 10, seed: int = 0) -> TrainingData:
+    """Two groups: each user of group `a` chooses every item a* exactly once, in a random order; `b` likewise with
+    b*. Items have their group as GENRE. Each user's last item is of their group and not the one before it, so
+    an item's related items hold the user's next one (55 x 2 x 10 = 1,100 interactions)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for group in "ab":
+        for u in range(users_per_group):
+            for step, item in enumerate(rng.permutation(items_per_group)):
+                rows.append((f"{group}-user{u}", f"{group}{item}", when(u, step), "click", None, None))
+    items = pd.DataFrame(
+        {
+            "ITEM_ID": [f"{g}{k}" for g in "ab" for k in range(items_per_group)],
+            "GENRE": [g.upper() for g in "ab" for _ in range(items_per_group)],
+            "CREATION_TIMESTAMP": START,
+        }
+    )
+    frame = pd.DataFrame(rows, columns=[f.name for f in INTERACTIONS.fields])
+    return TrainingData(frame, items, None, {"INTERACTIONS": INTERACTIONS, "ITEMS": ITEMS})
+
+
 def cabins(users: int = 100, steps: int = 20, seed: int = 1) -> TrainingData:
     """Every user flies both cabins; in First Class they choose items f*, in Economy items e*."""
     rng = np.random.default_rng(seed)
