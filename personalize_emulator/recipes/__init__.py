@@ -5,6 +5,13 @@ from __future__ import annotations
 from .base import Model, Recipe, TrainingConfig, TrainingData
 from .popularity import PopularityCount
 from .user_personalization import UserPersonalization
+from .user_personalization.variants import (
+    Hrnn,
+    HrnnColdstart,
+    HrnnMetadata,
+    PersonalizedRanking,
+    UserPersonalizationV2,
+)
 
 _TRAINABLE: dict[str, Recipe] = {}
 
@@ -21,5 +28,7 @@ def trainable(name: str) -> Recipe | None:
 
 register(PopularityCount())
 register(UserPersonalization())
+for variant in (PersonalizedRanking, UserPersonalizationV2, Hrnn, HrnnMetadata, HrnnColdstart):
+    register(variant())
 
 __all__ = ["Model", "Recipe", "TrainingConfig", "TrainingData", "register", "trainable"]
