@@ -24,6 +24,7 @@ from . import HYPERPARAMETERS, SEARCH_SPACE, Param, UserPersonalization, parse
 DAY = 86_400
 LEGACY_HIDDEN = "43"  # aws-hrnn and aws-hrnn-metadata; the guide gives HRNN-Coldstart 149, as User-Personalization
 MIN_COLD_ITEMS, MAX_COLD_ITEMS = 100, 80_000
+HRNN_FIELDS = ("USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE", "EVENT_VALUE")  # what aws-hrnn reads
 
 
 class PersonalizedRanking(UserPersonalization):
@@ -44,8 +45,9 @@ class UserPersonalizationV2(UserPersonalization):
 
 
 class Hrnn(UserPersonalization):
-    """Interactions alone: who chose what, when. Items and Users datasets, event types and values, impressions
-    and context fields are not read, so two items chosen alike score alike whatever their metadata."""
+    """Interactions alone: who chose what, when, and the event's type and value. Items and Users datasets,
+    impressions and context fields are not read, so two items chosen alike score alike whatever their metadata,
+    and a request's context changes nothing."""
 
     name = "aws-hrnn"
     spec = HYPERPARAMETERS | {
@@ -58,7 +60,8 @@ class Hrnn(UserPersonalization):
     }
 
     def inputs(self, data: TrainingData) -> TrainingData:
-        return TrainingData(data.interactions[["USER_ID", "ITEM_ID", "TIMESTAMP"]])
+        frame = data.interactions
+        return TrainingData(frame[[c for c in frame if c in HRNN_FIELDS]])
 
 
 class HrnnMetadata(UserPersonalization):
