@@ -91,7 +91,7 @@ def test_ranking_leaves_out_items_without_interactions(ranker):
 
 def test_ranking_reads_item_text():
     """Items described only by text: new items score by the words they share with the items a user chose."""
-    data = tastes(users_per_group=30)
+    data = tastes(users_per_group=20)
     plots = {"a": "a starship crew fights aliens in deep space", "b": "two strangers fall in love at a wedding"}
     ids = list(data.items["ITEM_ID"]) + [f"{g}-new{k}" for g in "ab" for k in range(3)]
     items = pd.DataFrame({"ITEM_ID": ids, "PLOT": [f"{plots[i[0]]} part {n}" for n, i in enumerate(ids)]})
