@@ -56,6 +56,23 @@ def test_hrnn_ignores_context(few_epochs):
     assert first == model.recommend("user1", 10, {"CABIN_TYPE": "Economy"}) == model.recommend("user1", 10)
 
 
+@pytest.mark.parametrize(
+    "hyperparameters, message",
+    [
+        ({"cold_start_relative_from": "yesterday"},
+         "The hyperparameter cold_start_relative_from must be one of currentTime, latestItem; got 'yesterday'."),
+        ({"cold_start_max_interactions": "0"},
+         "The hyperparameter cold_start_max_interactions must be positive; got 0."),
+        ({"cold_start_max_duration": "-1.5"},
+         "The hyperparameter cold_start_max_duration must be positive; got -1.5."),
+    ],
+)  # fmt: skip
+def test_coldstart_refuses_cold_start_values_outside_the_documented_ranges(hyperparameters, message):
+    with pytest.raises(InvalidInputException) as raised:
+        HrnnColdstart().hyperparameters(hyperparameters)
+    assert raised.value.message == message
+
+
 def test_legacy_defaults_are_the_guides():
     assert Hrnn().hyperparameters({})["hidden_dimension"] == "43"
     assert Hrnn().hyperparameters({"bptt": "1"})["bptt"] == "1"  # HRNN's range starts at 1, the others' at 2
