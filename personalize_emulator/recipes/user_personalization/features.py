@@ -70,7 +70,7 @@ def _words(value: Any) -> list[str]:
 
 @dataclass
 class Bags:
-    """Multi-hot categorical fields of a table: per field, a vocabulary and a [rows, MAX_TOKENS] index matrix."""
+    """Multi-hot fields of a table: per field, a vocabulary and a [rows, MAX_TOKENS or TEXT_TOKENS] index matrix."""
 
     names: list[str] = field(default_factory=list)
     vocabs: list[Vocab] = field(default_factory=list)
