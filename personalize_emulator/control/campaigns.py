@@ -13,7 +13,9 @@ from ..resources import Resource
 from .common import delete_unless_used, listing, require_active, tags_of
 from .solution_versions import SolutionVersion
 
-EXPLORING_RECIPES = {"aws-user-personalization", "aws-hrnn-coldstart"}
+# CampaignConfig: "Provide itemExplorationConfig data only if your solution uses the User-Personalization recipe"
+# (not v2, which AWS says adds new items through promotions; HRNN-Coldstart recommends only its cold items).
+EXPLORING_RECIPES = {"aws-user-personalization"}
 DEFAULT_EXPLORATION = {"explorationWeight": "0.3", "explorationItemAgeCutOff": "30"}
 
 

@@ -22,7 +22,7 @@ from ..operations import operation
 from ..recipes import Model, TrainingConfig, trainable
 from ..resources import Resource
 from .common import listing, require_active, tags_of
-from .solutions import UPDATABLE_RECIPES, Solution, versions_of
+from .solutions import UPDATABLE_RECIPES, Solution, requested_hyperparameters, versions_of
 
 
 @dataclass(eq=False)
@@ -74,7 +74,7 @@ def create_solution_version(backend, solution_arn, training_mode=None, name=None
     if mode == "UPDATE":
         if solution.recipe_name not in UPDATABLE_RECIPES:
             raise InvalidInputException(
-                "trainingMode UPDATE is only for the User-Personalization recipe; "
+                "trainingMode UPDATE is only for the User-Personalization and legacy HRNN-Coldstart recipes; "
                 f"this solution uses {solution.recipe_name}."
             )
         if previous is None:
@@ -83,7 +83,7 @@ def create_solution_version(backend, solution_arn, training_mode=None, name=None
             )
     if mode == "AUTOTRAIN":
         raise InvalidInputException("trainingMode AUTOTRAIN is set by Amazon Personalize itself, not by callers.")
-    hyperparameters = recipe.hyperparameters(solution.solution_config.get("algorithmHyperParameters", {}))
+    hyperparameters = recipe.hyperparameters(requested_hyperparameters(solution.solution_config))
     version = backend.add(
         SolutionVersion(
             arn=solution_version_arn(solution.arn),

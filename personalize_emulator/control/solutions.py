@@ -15,7 +15,8 @@ from .common import delete_unless_used, listing, require_active, tags_of
 from .dataset_groups import DatasetGroup
 from .recipes import recipe_entry
 
-# Recipes whose versions can be trained incrementally with trainingMode=UPDATE.
+# Recipes whose versions can be trained incrementally with trainingMode=UPDATE: "User-Personalization recipe or
+# the legacy HRNN-Coldstart recipe", says CreateSolutionVersion.
 UPDATABLE_RECIPES = {"aws-user-personalization", "aws-hrnn-coldstart"}
 
 
@@ -111,10 +112,16 @@ def create_solution(
     return {"solutionArn": solution.arn}
 
 
+def requested_hyperparameters(config: dict[str, Any]) -> dict[str, str]:
+    """`algorithmHyperParameters` with `featureTransformationParameters`: the guide's tables list featurization
+    hyperparameters with the others, and AWS's HRNN-Coldstart sample passes its cold_start_* in the latter."""
+    return {**(config.get("algorithmHyperParameters") or {}), **(config.get("featureTransformationParameters") or {})}
+
+
 def _check_tuning(recipe, config: dict[str, Any], perform_hpo: bool) -> None:
     """Refuse at creation what training would refuse: unknown or out-of-range hyperparameters, and ranges
     for hyperparameters the recipe does not have."""
-    recipe.hyperparameters(config.get("algorithmHyperParameters", {}))
+    recipe.hyperparameters(requested_hyperparameters(config))
     if not perform_hpo:
         return
     if not recipe.search_space:

@@ -7,6 +7,13 @@ from .popularity import PopularityCount
 from .similar_items import SimilarItems
 from .sims import Sims
 from .user_personalization import UserPersonalization
+from .user_personalization.variants import (
+    Hrnn,
+    HrnnColdstart,
+    HrnnMetadata,
+    PersonalizedRanking,
+    UserPersonalizationV2,
+)
 
 _TRAINABLE: dict[str, Recipe] = {}
 
@@ -25,5 +32,7 @@ register(PopularityCount())
 register(UserPersonalization())
 register(Sims())
 register(SimilarItems())
+for variant in (PersonalizedRanking, UserPersonalizationV2, Hrnn, HrnnMetadata, HrnnColdstart):
+    register(variant())
 
 __all__ = ["Model", "Recipe", "TrainingConfig", "TrainingData", "register", "trainable"]

@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from ..arns import global_arn
 from . import similar_items, sims
 from .hyperparameters import defaults
-from .user_personalization import HYPERPARAMETERS
+from .user_personalization import UserPersonalization
+from .user_personalization.variants import (
+    Hrnn,
+    HrnnColdstart,
+    HrnnMetadata,
+    PersonalizedRanking,
+    UserPersonalizationV2,
+)
 
 CATALOGUE_TIME = 1_543_622_400.0  # 2018-12-01, when Personalize opened
 
@@ -63,21 +70,21 @@ _RELATED = "RELATED_ITEMS"
 _SEGMENT = "USER_SEGMENTATION"
 _ACTIONS = "PERSONALIZED_ACTIONS"
 
-USER_PERSONALIZATION_DEFAULTS = {name: spec[3] for name, spec in HYPERPARAMETERS.items()}
-
 RECIPES: tuple[RecipeEntry, ...] = (
     RecipeEntry(
         "aws-user-personalization",
         _UP,
         "Predicts the items a user will interact with, and explores new items with impressions data.",
         feature_transformation="user-personalization",
-        default_hyperparameters=USER_PERSONALIZATION_DEFAULTS,
+        default_hyperparameters=UserPersonalization().defaults(),
     ),
     RecipeEntry(
         "aws-user-personalization-v2",
         _UP,
-        "Recommends items for users based on a Transformer architecture, for catalogues of up to 5 million items.",
+        "Recommends the items a user will interact with from their preferences, with a transformer trained on "
+        "up to 5 million items of the Item interactions and Items datasets.",
         feature_transformation="user-personalization-v2",
+        default_hyperparameters=UserPersonalizationV2().defaults(),
     ),
     RecipeEntry(
         "aws-popularity-count",
@@ -94,30 +101,34 @@ RECIPES: tuple[RecipeEntry, ...] = (
     RecipeEntry(
         "aws-hrnn",
         _UP,
-        "Hierarchical recurrent neural network over user histories (legacy).",
+        "Legacy. A hierarchical recurrent neural network that models how a user's behavior changes over time, "
+        "weighting recent interactions higher, to recommend items within a session. Trains on interactions only.",
         feature_transformation="JSON-percentile-filtering",
-        default_hyperparameters={**USER_PERSONALIZATION_DEFAULTS, "hidden_dimension": "43"},
+        default_hyperparameters=Hrnn().defaults(),
     ),
     RecipeEntry(
         "aws-hrnn-metadata",
         _UP,
-        "HRNN with user, item and interaction metadata (legacy).",
+        "Legacy. HRNN with additional features derived from contextual, user and item metadata (the "
+        "Interactions, Users and Items datasets), for more accurate recommendations when the metadata is good.",
         feature_transformation="featurize_metadata",
-        default_hyperparameters={**USER_PERSONALIZATION_DEFAULTS, "hidden_dimension": "43"},
+        default_hyperparameters=HrnnMetadata().defaults(),
     ),
     RecipeEntry(
         "aws-hrnn-coldstart",
         _UP,
-        "HRNN-Metadata with exploration of new items (legacy).",
+        "Legacy. HRNN-Metadata that recommends new items as soon as they are added: only cold items, those with "
+        "few interactions (cold_start_max_interactions) within a recent period (cold_start_max_duration).",
         feature_transformation="featurize_coldstart",
-        default_hyperparameters={**USER_PERSONALIZATION_DEFAULTS, "hidden_dimension": "43"},
+        default_hyperparameters=HrnnColdstart().defaults(),
     ),
     RecipeEntry(
         "aws-personalized-ranking",
         _RANK,
-        "Ranks a list of items for a user, with a hierarchical recurrent network.",
+        "Re-ranks a list of items for a user (search results, promotions, curated lists) with a hierarchical "
+        "recurrent neural network, from the Item interactions dataset and, if present, the Items and Users datasets.",
         feature_transformation="JSON-percentile-filtering",
-        default_hyperparameters=USER_PERSONALIZATION_DEFAULTS,
+        default_hyperparameters=PersonalizedRanking().defaults(),
     ),
     RecipeEntry(
         "aws-personalized-ranking-v2",

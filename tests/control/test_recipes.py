@@ -1,6 +1,9 @@
 import pytest
 from botocore.exceptions import ClientError
 
+from personalize_emulator.recipes import trainable
+from personalize_emulator.recipes.catalog import BY_ARN
+
 RECIPE = "arn:aws:personalize:::recipe/{}"
 
 
@@ -77,3 +80,28 @@ def test_describe_feature_transformation_of_a_recipe(aws):
     described = aws.personalize.describe_feature_transformation(featureTransformationArn=arn)["featureTransformation"]
     assert described["featureTransformationArn"] == arn
     assert described["status"] == "ACTIVE"
+
+
+@pytest.mark.parametrize(
+    "name, recipe_type, transformation, defaults",
+    [
+        ("aws-personalized-ranking", "PERSONALIZED_RANKING", "JSON-percentile-filtering", {"hidden_dimension": "149"}),
+        ("aws-user-personalization-v2", "USER_PERSONALIZATION", "user-personalization-v2",
+         {"apply_recency_bias": "true"}),
+        ("aws-hrnn", "USER_PERSONALIZATION", "JSON-percentile-filtering", {"hidden_dimension": "43", "bptt": "32"}),
+        ("aws-hrnn-metadata", "USER_PERSONALIZATION", "featurize_metadata", {"hidden_dimension": "43"}),
+        ("aws-hrnn-coldstart", "USER_PERSONALIZATION", "featurize_coldstart",
+         {"hidden_dimension": "149", "cold_start_max_interactions": "15", "cold_start_max_duration": "5.0",
+          "cold_start_relative_from": "latestItem"}),
+    ],
+)  # fmt: skip
+def test_the_recipes_of_the_user_personalization_network_are_described_as_aws_documents_them(
+    aws, name, recipe_type, transformation, defaults
+):
+    recipe = aws.personalize.describe_recipe(recipeArn=RECIPE.format(name))["recipe"]
+    entry = BY_ARN[RECIPE.format(name)]
+    assert (recipe["recipeType"], recipe["description"]) == (recipe_type, entry.description)
+    assert recipe["featureTransformationArn"] == f"arn:aws:personalize:::feature-transformation/{transformation}"
+    algorithm = aws.personalize.describe_algorithm(algorithmArn=recipe["algorithmArn"])["algorithm"]
+    assert algorithm["defaultHyperParameters"].items() >= defaults.items()
+    assert algorithm["defaultHyperParameters"] == trainable(name).hyperparameters({})

@@ -148,7 +148,8 @@ def test_training_mode_update_is_refused_for_popularity(aws):
         aws.personalize.create_solution_version(solutionArn=solution_arn, trainingMode="UPDATE")
     assert error_of(raised) == (
         "InvalidInputException",
-        "trainingMode UPDATE is only for the User-Personalization recipe; this solution uses aws-popularity-count.",
+        "trainingMode UPDATE is only for the User-Personalization and legacy HRNN-Coldstart recipes; this solution "
+        "uses aws-popularity-count.",
     )
 
 

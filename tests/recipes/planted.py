@@ -106,3 +106,15 @@ def avro_fields(schema: AvroSchema) -> list[dict]:
             declared["categorical"] = True
         out.append(declared)
     return out
+
+
+def with_new_items(data: TrainingData, per_group: int = 60) -> TrainingData:
+    """`data` with `per_group` items of each genre in Items and no interactions (`a-new0`, `b-new0`, ...)."""
+    new = pd.DataFrame(
+        {
+            "ITEM_ID": [f"{g}-new{k}" for g in "ab" for k in range(per_group)],
+            "GENRE": [g.upper() for g in "ab" for _ in range(per_group)],
+            "CREATION_TIMESTAMP": START,
+        }
+    )
+    return TrainingData(data.interactions, pd.concat([data.items, new], ignore_index=True), data.users, data.schemas)

@@ -7,10 +7,12 @@ Rules worth knowing:
 - A session ends after `SESSION_GAP` seconds without an interaction; the next step starts a new one.
 - Index 0 of every vocabulary means "unknown or none": an unseen item, an unseen context value, no metadata.
 - Categorical values may be pipe-joined (`Comedy|Drama`): each value is a token; fields become multi-hot bags.
+- Textual item fields (`"textual": true`), for the recipes that read them, become bags of their distinct words.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +27,8 @@ RESERVED_INTERACTION_FIELDS = {
     "EVENT_ATTRIBUTION_SOURCE",
 }  # fmt: skip
 MAX_TOKENS = 8  # values kept per categorical field of one item or user
+TEXT_TOKENS = 32  # distinct words kept per textual field of one item
+_WORD = re.compile(r"[^\W_]+")
 
 
 class Vocab:
@@ -58,9 +62,15 @@ def _tokens(value: Any) -> list[str]:
     return [t.strip() for t in str(value).split("|") if t.strip()][:MAX_TOKENS]
 
 
+def _words(value: Any) -> list[str]:
+    if value is None or value != value:
+        return []
+    return list(dict.fromkeys(_WORD.findall(str(value).lower())))[:TEXT_TOKENS]
+
+
 @dataclass
 class Bags:
-    """Multi-hot categorical fields of a table: per field, a vocabulary and a [rows, MAX_TOKENS] index matrix."""
+    """Multi-hot fields of a table: per field, a vocabulary and a [rows, MAX_TOKENS or TEXT_TOKENS] index matrix."""
 
     names: list[str] = field(default_factory=list)
     vocabs: list[Vocab] = field(default_factory=list)
@@ -68,18 +78,26 @@ class Bags:
 
     @classmethod
     def build(
-        cls, frame: pd.DataFrame | None, names: list[str], rows: int, position: np.ndarray, previous: Bags | None = None
+        cls,
+        frame: pd.DataFrame | None,
+        names: list[str],
+        rows: int,
+        position: np.ndarray,
+        previous: Bags | None = None,
+        text: frozenset[str] = frozenset(),
     ) -> Bags:
-        """Bags for `rows` entities; `position[i]` is the row of entity i in `frame` (-1 where absent).
+        """Bags for `rows` entities; `position[i]` is the row of entity i in `frame` (-1 where absent). The
+        fields named in `text` are bags of words.
 
         With `previous`, its vocabularies keep their indices and new values are appended (UPDATE training)."""
         bags = cls()
         known = dict(zip(previous.names, previous.vocabs)) if previous else {}
         for name in names:
-            tokens = [_tokens(v) for v in frame[name]] if frame is not None else []
+            split, width = (_words, TEXT_TOKENS) if name in text else (_tokens, MAX_TOKENS)
+            tokens = [split(v) for v in frame[name]] if frame is not None else []
             vocab = known[name].copy() if name in known else Vocab()
             vocab.extend(t for row in tokens for t in row)
-            matrix = np.zeros((rows, MAX_TOKENS), dtype=np.int64)
+            matrix = np.zeros((rows, width), dtype=np.int64)
             for entity, row in enumerate(position):
                 if row >= 0:
                     ids = [vocab.index[t] for t in tokens[row]]
@@ -152,9 +170,14 @@ class Catalogue:
 
 
 def build_catalogue(
-    interactions: pd.DataFrame, items: pd.DataFrame | None, schema: AvroSchema | None, previous: Catalogue | None = None
+    interactions: pd.DataFrame,
+    items: pd.DataFrame | None,
+    schema: AvroSchema | None,
+    previous: Catalogue | None = None,
+    text: bool = False,
 ) -> Catalogue:
-    """The catalogue; with `previous`, its items keep their indices and new ones are appended."""
+    """The catalogue, with the textual fields if `text`; with `previous`, its items keep their indices and new
+    ones are appended."""
     seen = list(interactions["ITEM_ID"]) + (list(items["ITEM_ID"]) if items is not None else [])
     ids = list(dict.fromkeys((previous.ids[1:] if previous else []) + seen))
     ids = [None, *ids]  # index 0: unknown item
@@ -166,6 +189,7 @@ def build_catalogue(
         found = np.array([index[i] for i in rows.index])
         position[found] = rows.to_numpy()
     categorical, numeric = metadata_fields(schema, {"ITEM_ID", "CREATION_TIMESTAMP"})
+    words = [f.name for f in schema.fields if f.textual] if text and schema is not None else []
     created = np.full(len(ids), np.nan)
     first = interactions.groupby("ITEM_ID", sort=False)["TIMESTAMP"].min()
     created[[index[i] for i in first.index]] = first.to_numpy(dtype="float64")
@@ -178,7 +202,9 @@ def build_catalogue(
     return Catalogue(
         ids,
         index,
-        Bags.build(items, categorical, len(ids), position, previous.bags if previous else None),
+        Bags.build(
+            items, categorical + words, len(ids), position, previous.bags if previous else None, frozenset(words)
+        ),
         Numbers.build(items, numeric, len(ids), position, previous.numbers if previous else None),
         created,
     )

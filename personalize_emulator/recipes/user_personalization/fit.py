@@ -47,6 +47,7 @@ class Knobs:
     batch_windows: int = 128
     epochs: int | None = None
     seed: int = 0
+    text: bool = False  # read the Items dataset's textual fields
 
 
 @dataclass

@@ -26,6 +26,9 @@ class UserState:
 class UserPersonalizationModel(Model):
     """Scores are a softmax over the catalogue, as AWS returns them for this recipe."""
 
+    recommendable: np.ndarray | None = None
+    """Per catalogue index, whether it may be recommended (HRNN-Coldstart: its cold items); None: all."""
+
     def __init__(
         self,
         network: HRNN,
@@ -63,8 +66,8 @@ class UserPersonalizationModel(Model):
             state = UserState(session, user, None)
         return state
 
-    def relevance(self, user_id: str | None, context: dict[str, str] | None = None) -> np.ndarray:
-        """The model's probability of each catalogue index being the user's next item (index 0 gets none)."""
+    def logits(self, user_id: str | None, context: dict[str, str] | None = None) -> np.ndarray:
+        """The network's logit of each catalogue index being the user's next item (index 0: -inf)."""
         state = self._state(user_id)
         joined = np.concatenate([state.session.numpy()[0], state.user.numpy()[0]])
         query = joined @ self._head_weight + self._head_bias  # HRNN.query, in evaluation mode
@@ -72,13 +75,18 @@ class UserPersonalizationModel(Model):
             query = query + table[index]
         logits = self._items @ query + self._bias
         logits[0] = -np.inf
-        logits = np.exp(logits - logits.max())
-        return logits / logits.sum()
+        return logits
+
+    def relevance(self, user_id: str | None, context: dict[str, str] | None = None) -> np.ndarray:
+        """The model's probability of each catalogue index being the user's next item (index 0 gets none)."""
+        return _softmax(self.logits(user_id, context))
 
     # -- the runtime -----------------------------------------------------------------------------------
     def recommend(self, user_id, num_results, context=None, exclude=None, exploration=None, rng=None, item_id=None):
         scores = self.relevance(user_id, context)
         allowed = scores > 0
+        if self.recommendable is not None:
+            allowed &= self.recommendable
         if exclude:
             allowed[[self.catalogue.index[i] for i in exclude if i in self.catalogue.index]] = False
         candidates = np.flatnonzero(allowed)
@@ -94,12 +102,15 @@ class UserPersonalizationModel(Model):
         return [(self.catalogue.ids[i], float(scores[i])) for i in ranking[:wanted]]
 
     def rank(self, user_id, item_ids, context=None):
-        known = [i for i in dict.fromkeys(item_ids) if i in self.catalogue.index]
+        """Scores sum to 1 over the ranked items, as AWS computes them for Personalized-Ranking: the softmax
+        restricted to the input list. Items without interactions in the training are left out (AWS returns
+        them unscored, after the others)."""
+        chosen = self.exposure.chosen
+        known = [i for i in dict.fromkeys(item_ids) if chosen[self.catalogue.index.get(i, 0)] > 0]
         if not known:
             return []
-        scores = self.relevance(user_id, context)
-        picked = np.array([scores[self.catalogue.index[i]] for i in known])
-        shares = picked / picked.sum() if picked.sum() > 0 else np.full(len(known), 1 / len(known))
+        logits = self.logits(user_id, context)
+        shares = _softmax(logits[[self.catalogue.index[i] for i in known]])
         order = np.argsort(-shares, kind="stable")
         return [(known[k], float(shares[k])) for k in order]
 
@@ -107,7 +118,10 @@ class UserPersonalizationModel(Model):
         return item_id in self.catalogue.index
 
     def item_ids(self) -> list[str]:
-        return list(self.catalogue.ids[1:])  # index 0 is the padding item
+        ids = self.catalogue.ids[1:]  # index 0 is the padding item
+        if self.recommendable is None:
+            return list(ids)
+        return [item for item, ok in zip(ids, self.recommendable[1:]) if ok]
 
     def observe(self, rows: list[dict[str, Any]]) -> None:
         """Advance users' states by new interactions (PutEvents), without retraining."""
@@ -130,3 +144,8 @@ class UserPersonalizationModel(Model):
                 x = self.network.step_inputs(self.item_vectors, item, event, value, contexts)
                 session = self.network.session_step(x, session)
                 self.states[index] = UserState(session, user, time_)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    weights = np.exp(logits - logits.max())
+    return weights / weights.sum()

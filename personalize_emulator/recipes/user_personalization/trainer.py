@@ -51,7 +51,7 @@ def final_states(network: HRNN, tables: Tables, seq: Sequences) -> dict[int, Use
 
 
 def train_full(data: TrainingData, knobs: Knobs) -> UserPersonalizationModel:
-    catalogue = build_catalogue(data.interactions, data.items, data.schemas.get("ITEMS"))
+    catalogue = build_catalogue(data.interactions, data.items, data.schemas.get("ITEMS"), text=knobs.text)
     people = build_people(data.interactions, data.users, data.schemas.get("USERS"))
     codes = build_step_codes(data.interactions, data.schemas.get("INTERACTIONS"))
     seq = build_sequences(data.interactions, catalogue, people, codes)
@@ -68,7 +68,9 @@ def train_full(data: TrainingData, knobs: Knobs) -> UserPersonalizationModel:
 
 def update(previous: UserPersonalizationModel, data: TrainingData) -> UserPersonalizationModel:
     """The previous network over the current data: new items and users join, states and exposure are re-read."""
-    catalogue = build_catalogue(data.interactions, data.items, data.schemas.get("ITEMS"), previous.catalogue)
+    catalogue = build_catalogue(
+        data.interactions, data.items, data.schemas.get("ITEMS"), previous.catalogue, previous.knobs.text
+    )
     people = build_people(data.interactions, data.users, data.schemas.get("USERS"), previous.people)
     codes = build_step_codes(data.interactions, data.schemas.get("INTERACTIONS"), previous.codes)
     seq = build_sequences(data.interactions, catalogue, people, codes)
