@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .base import Model, TrainingConfig, TrainingData
-from .hyperparameters import Spec, resolve, values
+from .hyperparameters import Spec, parse_all, resolve
 from .popularity import PopularityModel
 from .related_items import RelatedItemsModel, RelatedItemsRecipe, incidence, row_embeddings, unit_rows
 from .user_personalization.features import _tokens, metadata_fields
@@ -72,7 +72,7 @@ class SimilarItems(RelatedItemsRecipe):
         return resolve(self.name, HYPERPARAMETERS, requested)
 
     def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
-        knobs = values(HYPERPARAMETERS, self.hyperparameters(config.hyperparameters))
+        knobs = parse_all(HYPERPARAMETERS, self.hyperparameters(config.hyperparameters))
         popular = self.popular(TrainingData(data.interactions, data.items), config)
         index = {item: i for i, item in enumerate(popular.ranked)}
         items, users, user_count = incidence(data.interactions, index)

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .base import Model, TrainingConfig, TrainingData
-from .hyperparameters import Spec, resolve, values
+from .hyperparameters import Spec, parse_all, resolve
 from .popularity import PopularityModel
 from .related_items import RelatedItemsModel, RelatedItemsRecipe, incidence, within_percentiles
 
@@ -59,7 +59,7 @@ class Sims(RelatedItemsRecipe):
         return resolve(self.name, HYPERPARAMETERS, requested)
 
     def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
-        knobs = values(HYPERPARAMETERS, self.hyperparameters(config.hyperparameters))
+        knobs = parse_all(HYPERPARAMETERS, self.hyperparameters(config.hyperparameters))
         frame = data.interactions
         popular = self.popular(TrainingData(frame), config)
         users = within_percentiles(

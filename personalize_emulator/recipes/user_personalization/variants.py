@@ -19,7 +19,8 @@ import pandas as pd
 
 from ...lifecycle import JobFailed
 from ..base import PERSONALIZED_RANKING, Model, TrainingConfig, TrainingData
-from . import HYPERPARAMETERS, SEARCH_SPACE, Param, UserPersonalization, parse
+from ..hyperparameters import Spec, defaults, parse_all
+from . import HYPERPARAMETERS, SEARCH_SPACE, UserPersonalization
 
 DAY = 86_400
 LEGACY_HIDDEN = "43"  # aws-hrnn and aws-hrnn-metadata; the guide gives HRNN-Coldstart 149, as User-Personalization
@@ -35,13 +36,13 @@ class PersonalizedRanking(UserPersonalization):
 
 class UserPersonalizationV2(UserPersonalization):
     name = "aws-user-personalization-v2"
-    spec = {"apply_recency_bias": Param(bool, "true")}
+    spec = {"apply_recency_bias": Spec(bool, None, None, "true")}
     search_space: dict[str, Any] = {}  # its one knob is not tunable
     reads_text = True
 
     def knobs(self, values: dict[str, Any], seed: int):
-        defaults = {name: parse(name, param.default) for name, param in HYPERPARAMETERS.items()}
-        return super().knobs(defaults | {"recency_mask": values["apply_recency_bias"]}, seed)
+        base = parse_all(HYPERPARAMETERS, defaults(HYPERPARAMETERS))
+        return super().knobs(base | {"recency_mask": values["apply_recency_bias"]}, seed)
 
 
 class Hrnn(UserPersonalization):
@@ -51,8 +52,8 @@ class Hrnn(UserPersonalization):
 
     name = "aws-hrnn"
     spec = HYPERPARAMETERS | {
-        "hidden_dimension": Param(int, LEGACY_HIDDEN, 32, 256),
-        "bptt": Param(int, "32", 1, 32),  # the HRNN page's range starts at 1, the others' at 2
+        "hidden_dimension": Spec(int, 32, 256, LEGACY_HIDDEN),
+        "bptt": Spec(int, 1, 32, "32"),  # the HRNN page's range starts at 1, the others' at 2
     }
     search_space = {
         "integerHyperParameterRanges": [{"name": "hidden_dimension", "minValue": 32, "maxValue": 256}],
@@ -66,13 +67,13 @@ class Hrnn(UserPersonalization):
 
 class HrnnMetadata(UserPersonalization):
     name = "aws-hrnn-metadata"
-    spec = HYPERPARAMETERS | {"hidden_dimension": Param(int, LEGACY_HIDDEN, 32, 256)}
+    spec = HYPERPARAMETERS | {"hidden_dimension": Spec(int, 32, 256, LEGACY_HIDDEN)}
 
 
 COLD_START = {
-    "cold_start_max_interactions": Param(int, "15", positive=True),
-    "cold_start_max_duration": Param(float, "5.0", positive=True),
-    "cold_start_relative_from": Param(str, "latestItem", choices=("currentTime", "latestItem")),
+    "cold_start_max_interactions": Spec(int, None, None, "15", positive=True),
+    "cold_start_max_duration": Spec(float, None, None, "5.0", positive=True),
+    "cold_start_relative_from": Spec(str, None, None, "latestItem", choices=("currentTime", "latestItem")),
 }
 
 
