@@ -43,7 +43,8 @@ class Table:
         self._frame = empty_frame(schema)
         self._pending: list[dict[str, Any]] = []
         self._lock = threading.Lock()
-        self.version = 0
+        self.version = 0  # bumped by every change
+        self.layout = 0  # bumped when rows already there may move or change; not when rows are only appended
 
     def frame(self) -> pd.DataFrame:
         """All records: the schema's columns plus `SOURCE` (do not modify it)."""
@@ -66,6 +67,7 @@ class Table:
             put = self._frame[self._frame[SOURCE] != BULK]
             self._frame = self._merged(put.reset_index(drop=True), typed)
             self.version += 1
+            self.layout += 1
 
     def append(self, frame: pd.DataFrame) -> None:
         """INCREMENTAL import: add `frame`; keyed records replace those with the same id."""
@@ -90,6 +92,7 @@ class Table:
         with self._lock:
             self._frame = self._merged(empty_frame(self.schema), self._typed(records, records["source"]))
             self.version += 1
+            self.layout += 1
 
     def reshape(self, schema: AvroSchema) -> None:
         """Follow a schema update: new fields start empty, dropped fields go."""
@@ -98,6 +101,7 @@ class Table:
             self.schema = schema
             self._frame = self._typed(self._frame, self._frame[SOURCE])
             self.version += 1
+            self.layout += 1
 
     def _flush(self) -> None:
         if self._pending:
@@ -124,4 +128,5 @@ class Table:
             merged = pd.concat([base, extra], ignore_index=True)
         if self.key:
             merged = merged.drop_duplicates(self.key, keep="last", ignore_index=True)
+            self.layout += 1
         return merged
