@@ -57,6 +57,7 @@ class Catalogue:
 
     def __init__(self, ids: Iterable[str]):
         self.ids = list(ids)
+        self._array = np.array(self.ids, dtype=object)
         self.position = {item: i for i, item in enumerate(self.ids)}
         self._rows: tuple[RecordIndex, np.ndarray] | None = None
         self._excluded: dict[bytes, frozenset[str]] = {}
@@ -81,7 +82,7 @@ class Catalogue:
         if found is None:
             if len(self._excluded) >= _CACHE_LIMIT:
                 self._excluded.clear()
-            found = self._excluded[key] = frozenset(self.ids[i] for i in np.flatnonzero(~allowed))
+            found = self._excluded[key] = frozenset(self._array[~allowed].tolist())
         return found
 
 
@@ -333,6 +334,8 @@ class _Column:
             if op in ("IN", "NOT IN"):
                 hit = np.isin(self.numbers, numbers)
                 return hit if op == "IN" else self.present & ~hit
+            if not numbers:  # compared with the current item's value, which it lacks
+                return np.zeros(len(self.present), dtype=bool)
             if len(numbers) != 1:
                 raise InvalidInputException(
                     f"{condition.dataset}.{condition.field} {op} compares with one value; got {len(numbers)}."

@@ -30,23 +30,25 @@ class _History:
         self.recent: dict[str, tuple[int, dict[str | None, frozenset[str]]]] = {}
 
     def follow(self, table: Table) -> None:
-        layout = table.layout
-        frame = table.frame()
+        layout, frame, streamed = table.since(self.consumed)
         if layout != self.layout:
             self.__init__(layout)
-        new = frame.iloc[self.consumed :]
-        if not len(new):
-            return
-        start = self.consumed
-        self.items += new["ITEM_ID"].tolist()
-        if "EVENT_TYPE" in new.columns:
-            self.types += [t.lower() if isinstance(t, str) else None for t in new["EVENT_TYPE"].tolist()]
-        else:
-            self.types += [None] * len(new)
-        self.times += new["TIMESTAMP"].astype("float64").fillna(0.0).tolist()
-        for user, rows in new.groupby("USER_ID", sort=False).indices.items():
-            self.rows_of.setdefault(user, []).extend((rows + start).tolist())
-        self.consumed = start + len(new)
+            layout, frame, streamed = table.since(0)
+        if frame is not None:
+            self._add(frame["USER_ID"].tolist(), frame["ITEM_ID"].tolist(),
+                      frame["EVENT_TYPE"].tolist() if "EVENT_TYPE" in frame.columns else [None] * len(frame),
+                      frame["TIMESTAMP"].astype("float64").fillna(0.0).tolist())  # fmt: skip
+        if streamed:
+            self._add([r["USER_ID"] for r in streamed], [r["ITEM_ID"] for r in streamed],
+                      [r.get("EVENT_TYPE") for r in streamed], [float(r["TIMESTAMP"]) for r in streamed])  # fmt: skip
+
+    def _add(self, users: list[str], items: list[str], types: list, times: list[float]) -> None:
+        self.items += items
+        self.types += [t.lower() if isinstance(t, str) else None for t in types]
+        self.times += times
+        for row, user in enumerate(users, start=self.consumed):
+            self.rows_of.setdefault(user, []).append(row)
+        self.consumed += len(users)
 
     def of(self, user_id: str) -> dict[str | None, frozenset[str]]:
         rows = self.rows_of.get(user_id, [])

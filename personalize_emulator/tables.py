@@ -52,6 +52,18 @@ class Table:
             self._flush()
             return self._frame
 
+    def since(self, start: int) -> tuple[int, pd.DataFrame | None, list[dict[str, Any]]]:
+        """The records from position `start` on, without joining streamed rows to the frame (which copies it): the
+        layout, the frame's rows from `start` (None if none), then the streamed rows after those. Positions hold
+        until `layout` changes."""
+        with self._lock:
+            size = len(self._frame)
+            return (
+                self.layout,
+                self._frame.iloc[start:] if start < size else None,
+                self._pending[max(0, start - size) :],
+            )
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._frame) + len(self._pending)
