@@ -197,10 +197,11 @@ def _check_applicable(statement: Statement, request: _Request) -> None:
                 f"{where} tests {condition.dataset}.{condition.field}; an item filter can test Items, "
                 "Interactions.EVENT_TYPE, CurrentItem and CurrentUser."
             )
-        if request.item_id is None and any(v.kind == "current" for v in condition.values):
+        current = next((v.text for v in condition.values if v.kind == "current"), None)
+        if request.item_id is None and current is not None:
             raise InvalidInputException(
-                f"{where} compares with the current item (CurrentItem.{condition.values[0].text}); it applies only "
-                "to requests for items related to an itemId, such as those of a RELATED_ITEMS recipe."
+                f"{where} compares with the current item (CurrentItem.{current}); it applies only to requests for "
+                "items related to an itemId, such as those of a RELATED_ITEMS recipe."
             )
     missing = _missing(statement, request.values)
     if missing and statement.action == "INCLUDE":
