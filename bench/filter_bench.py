@@ -39,7 +39,7 @@ FILTERS = {
     "$GENRES bound per request": ("INCLUDE ItemID WHERE Items.GENRES IN ($GENRES)", {"GENRES": '"Horror","Crime"'}),
     "numeric < with IF CurrentUser": ("EXCLUDE ItemID WHERE Items.YEAR < 1990 IF CurrentUser.AGE < 18", None),
     "exclude what the user clicked": ('EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")', None),
-    "genre | exclude clicked": (
+    "genre, then exclude all interacted (two expressions)": (
         'INCLUDE ItemID WHERE Items.GENRES IN ("Comedy") | EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("*")',
         None,
     ),
