@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .avro import NUMERIC, AvroSchema
 from .errors import InvalidInputException
 
 _TOKEN = re.compile(
@@ -260,3 +261,25 @@ def check_fields(expression: FilterExpression, fields_by_type: dict[str, set[str
                     raise InvalidInputException(
                         f"CurrentItem.{value.text} is not a field of the ITEMS schema. Expression: {text}"
                     )
+
+
+def check_types(expression: FilterExpression, schemas: dict[str, AvroSchema], text: str) -> None:
+    """AWS compares only numeric fields with <, >, <= and >=, and filters on no boolean field (its guide: use a
+    string field with "True" and "False", or 0 and 1)."""
+    for statement in expression.statements:
+        for condition in statement.conditions():
+            dataset_type = DATASETS[condition.dataset.upper()]
+            schema = schemas.get(dataset_type)
+            found = schema.field(condition.field) if schema else None
+            kind = "string" if found is None else found.type  # EVENT_TYPE, which the schema may leave out
+            named = f"{condition.dataset}.{condition.field}"
+            if kind == "boolean":
+                raise InvalidInputException(
+                    f"The filter refers to {named}, a boolean field; filters cannot test boolean fields (use a "
+                    f'string field with "True" and "False", or an int with 0 and 1). Expression: {text}'
+                )
+            if condition.op in ("<", ">", "<=", ">=") and kind not in NUMERIC:
+                raise InvalidInputException(
+                    f"The filter compares {named}, a {kind} field, with {condition.op}; only numeric fields compare "
+                    f"with <, >, <= and >=. Expression: {text}"
+                )

@@ -7,12 +7,12 @@ import zlib
 
 import numpy as np
 
-from . import serving, settings
+from . import item_metadata, serving, settings
 from .control.campaigns import Campaign
-from .errors import InvalidInputException, NotImplementedOperation, ResourceNotFoundException
+from .errors import InvalidInputException, ResourceNotFoundException
 from .lifecycle import ACTIVE
 from .operations import operation
-from .protocol.service_models import RUNTIME
+from .promotions import recommend_with_promotion
 
 DEFAULT_RESULTS = 25
 MAX_RESULTS = 500
@@ -30,13 +30,6 @@ def _serving_campaign(backend, campaign_arn: str | None, recommender_arn: str | 
     return campaign
 
 
-def _refuse_unapplied(operation_name: str, filter_arn=None, promotions=None, metadata_columns=None) -> None:
-    """Filters, promotions and metadata are not applied yet: say so rather than return unfiltered lists."""
-    for member, value in (("filterArn", filter_arn), ("promotions", promotions), ("metadataColumns", metadata_columns)):
-        if value:
-            raise NotImplementedOperation(RUNTIME, f"{operation_name} with {member}")
-
-
 def exploration_rng(campaign: Campaign, user_id: str | None) -> np.random.Generator:
     """The random stream of one request: the emulator's seed, the campaign, the user, and the campaign's count of
     requests, so that a fixed seed gives the same lists in the same order of calls."""
@@ -45,10 +38,17 @@ def exploration_rng(campaign: Campaign, user_id: str | None) -> np.random.Genera
     return np.random.default_rng([settings.seed(), zlib.crc32(campaign.arn.encode()), user, campaign.requests])
 
 
-def _answer(backend, key: str, scored: list[tuple[str, float | None]]) -> dict:
+def _answer(backend, campaign: Campaign, key: str, scored: list[tuple], columns: dict[str, str] | None = None) -> dict:
+    """The answer's items from (item id, score[, promotion name]) entries, with their metadata when asked for."""
     recommendation_id = f"RID-{uuid.uuid4()}"
-    backend.remember_recommendation(recommendation_id, [item for item, _ in scored])
-    return {key: [{"itemId": item, "score": score} for item, score in scored], "recommendationId": recommendation_id}
+    item_ids = [entry[0] for entry in scored]
+    backend.remember_recommendation(recommendation_id, item_ids)
+    items = [{"itemId": e[0], "score": e[1], "promotionName": e[2] if len(e) > 2 else None} for e in scored]
+    if columns is not None:
+        group = campaign.version.solution.dataset_group_arn
+        for item, metadata in zip(items, item_metadata.metadata_of(backend, group, item_ids, columns), strict=True):
+            item["metadata"] = metadata
+    return {key: items, "recommendationId": recommendation_id}
 
 
 @operation("GetRecommendations")
@@ -70,21 +70,24 @@ def get_recommendations(
     limit = MAX_RESULTS_WITH_METADATA if metadata_columns else MAX_RESULTS
     if count > limit:
         raise InvalidInputException(f"numResults must be at most {limit}; got {count}.")
-    _refuse_unapplied("GetRecommendations", filter_arn, promotions, metadata_columns)
+    columns = item_metadata.requested_columns(backend, campaign, metadata_columns)
     exploration = campaign.campaign_config.get("itemExplorationConfig")
-    scored = serving.recommend(
-        backend,
-        campaign.version,
-        user_id=user_id,
-        item_id=item_id,
-        num_results=count,
-        context=context,
-        filter_arn=filter_arn,
-        filter_values=filter_values,
-        exploration=exploration,
-        rng=exploration_rng(campaign, user_id) if exploration else None,
-    )
-    return _answer(backend, "itemList", scored)
+    rng = exploration_rng(campaign, user_id) if exploration or promotions else None
+    request = {
+        "user_id": user_id,
+        "item_id": item_id,
+        "context": context,
+        "filter_arn": filter_arn,
+        "filter_values": filter_values,
+        "exploration": exploration,
+    }
+    if promotions:
+        scored = recommend_with_promotion(
+            backend, campaign.version, promotions[0], num_results=count, rng=rng, **request
+        )
+    else:
+        scored = serving.recommend(backend, campaign.version, num_results=count, rng=rng, **request)
+    return _answer(backend, campaign, "itemList", scored, columns)
 
 
 @operation("GetPersonalizedRanking")
@@ -102,7 +105,7 @@ def get_personalized_ranking(
     limit = MAX_RESULTS_WITH_METADATA if metadata_columns else MAX_RESULTS
     if len(input_list) > limit:
         raise InvalidInputException(f"inputList can hold at most {limit} items; got {len(input_list)}.")
-    _refuse_unapplied("GetPersonalizedRanking", filter_arn, None, metadata_columns)
+    columns = item_metadata.requested_columns(backend, campaign, metadata_columns)
     ranked = serving.rank(
         backend,
         campaign.version,
@@ -113,4 +116,4 @@ def get_personalized_ranking(
         filter_values=filter_values,
         subject=f"The campaign {campaign.arn}",
     )
-    return _answer(backend, "personalizedRanking", ranked)
+    return _answer(backend, campaign, "personalizedRanking", ranked, columns)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from . import filtering
 from .errors import InvalidInputException
 from .recipes import trainable
 from .recipes.base import PERSONALIZED_RANKING, RELATED_ITEMS, USER_PERSONALIZATION
@@ -30,7 +31,8 @@ def recommend(
     exploration: dict[str, str] | None = None,
     rng: np.random.Generator | None = None,
 ) -> list[tuple[str, float | None]]:
-    """The recommendations of `version` for a user (USER_PERSONALIZATION) or an item (RELATED_ITEMS)."""
+    """The recommendations of `version` for a user (USER_PERSONALIZATION) or an item (RELATED_ITEMS), without the
+    items the filter removes (exploration included: it draws only from what the filter leaves)."""
     kind = recipe_type(version)
     if kind == PERSONALIZED_RANKING:
         raise InvalidInputException("This campaign ranks items: call GetPersonalizedRanking with an inputList.")
@@ -38,8 +40,19 @@ def recommend(
         raise InvalidInputException("userId is required for a campaign of a USER_PERSONALIZATION recipe.")
     if kind == RELATED_ITEMS and not item_id:
         raise InvalidInputException("itemId is required for a campaign of a RELATED_ITEMS recipe.")
+    exclude = None
+    if filter_arn:
+        exclude = filtering.excluded(
+            backend,
+            filter_arn,
+            filter_values,
+            group_arn=version.solution.dataset_group_arn,
+            catalogue=filtering.catalogue_of(version.model),
+            user_id=user_id,
+            item_id=item_id,
+        )
     return version.model.recommend(
-        user_id, num_results, context or {}, exploration=exploration, rng=rng, item_id=item_id
+        user_id, num_results, context or {}, exclude=exclude, exploration=exploration, rng=rng, item_id=item_id
     )
 
 
@@ -54,12 +67,23 @@ def rank(
     filter_values: dict[str, str] | None = None,
     subject: str = "",
 ) -> list[tuple[str, float | None]]:
-    """`input_list` ordered for the user; items the model does not know come last with score 0, as AWS does."""
+    """`input_list` ordered for the user, without the items the filter removes; items the model does not know come
+    last with score 0, as AWS does."""
     if recipe_type(version) != PERSONALIZED_RANKING:
         raise InvalidInputException(
             f"{subject or 'The solution version ' + version.arn} does not rank items: GetPersonalizedRanking needs "
             "a campaign of a PERSONALIZED_RANKING recipe, such as aws-personalized-ranking."
         )
+    if filter_arn:
+        removed = filtering.excluded(
+            backend,
+            filter_arn,
+            filter_values,
+            group_arn=version.solution.dataset_group_arn,
+            catalogue=filtering.Catalogue(dict.fromkeys(input_list)),
+            user_id=user_id,
+        )
+        input_list = [item for item in input_list if item not in removed]
     ranked = version.model.rank(user_id, input_list, context or {})
     placed = {item for item, _ in ranked}
     return ranked + [(item, 0.0) for item in dict.fromkeys(input_list) if item not in placed]

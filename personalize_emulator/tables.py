@@ -43,13 +43,26 @@ class Table:
         self._frame = empty_frame(schema)
         self._pending: list[dict[str, Any]] = []
         self._lock = threading.Lock()
-        self.version = 0
+        self.version = 0  # bumped by every change
+        self.layout = 0  # bumped when rows already there may move or change; not when rows are only appended
 
     def frame(self) -> pd.DataFrame:
         """All records: the schema's columns plus `SOURCE` (do not modify it)."""
         with self._lock:
             self._flush()
             return self._frame
+
+    def since(self, start: int) -> tuple[int, pd.DataFrame | None, list[dict[str, Any]]]:
+        """The records from position `start` on, without joining streamed rows to the frame (which copies it): the
+        layout, the frame's rows from `start` (None if none), then the streamed rows after those. Positions hold
+        until `layout` changes."""
+        with self._lock:
+            size = len(self._frame)
+            return (
+                self.layout,
+                self._frame.iloc[start:] if start < size else None,
+                self._pending[max(0, start - size) :],
+            )
 
     def __len__(self) -> int:
         with self._lock:
@@ -66,6 +79,7 @@ class Table:
             put = self._frame[self._frame[SOURCE] != BULK]
             self._frame = self._merged(put.reset_index(drop=True), typed)
             self.version += 1
+            self.layout += 1
 
     def append(self, frame: pd.DataFrame) -> None:
         """INCREMENTAL import: add `frame`; keyed records replace those with the same id."""
@@ -90,6 +104,7 @@ class Table:
         with self._lock:
             self._frame = self._merged(empty_frame(self.schema), self._typed(records, records["source"]))
             self.version += 1
+            self.layout += 1
 
     def reshape(self, schema: AvroSchema) -> None:
         """Follow a schema update: new fields start empty, dropped fields go."""
@@ -98,6 +113,7 @@ class Table:
             self.schema = schema
             self._frame = self._typed(self._frame, self._frame[SOURCE])
             self.version += 1
+            self.layout += 1
 
     def _flush(self) -> None:
         if self._pending:
@@ -124,4 +140,5 @@ class Table:
             merged = pd.concat([base, extra], ignore_index=True)
         if self.key:
             merged = merged.drop_duplicates(self.key, keep="last", ignore_index=True)
+            self.layout += 1
         return merged

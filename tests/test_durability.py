@@ -48,6 +48,17 @@ def test_acknowledged_events_and_resources_survive_kill_9(server):
     batch_job = wait_until(
         lambda: aws.personalize.describe_batch_inference_job(batchInferenceJobArn=batch)["batchInferenceJob"]
     )
+    unclicked = aws.personalize.create_filter(
+        name="unclicked", datasetGroupArn=built.group,
+        filterExpression='EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")',
+    )["filterArn"]  # fmt: skip
+    wait_until(lambda: aws.personalize.describe_filter(filterArn=unclicked)["filter"])
+
+    def unclicked_for_u1() -> list[str]:
+        return ids(aws.runtime.get_recommendations(campaignArn=built.campaign, userId="u1", filterArn=unclicked))
+
+    filtered = unclicked_for_u1()
+    assert not {"i1", "i8", "i4", "i0", "i7"} & set(filtered)  # the items u1 clicked through put_events
 
     server.restart()
 
@@ -56,6 +67,7 @@ def test_acknowledged_events_and_resources_survive_kill_9(server):
     assert campaign["status"] == "ACTIVE"
     assert ids(aws.runtime.get_recommendations(campaignArn=built.campaign, userId="u1", numResults=10)) == before
     assert aws.personalize.describe_batch_inference_job(batchInferenceJobArn=batch)["batchInferenceJob"] == batch_job
+    assert unclicked_for_u1() == filtered  # the filter and the events it reads came back
     # S3 is moto's and not kept: a new bucket receives the export of everything the dataset holds.
     role = builders.bucket_and_role(aws)
     exported = builders.export_records(aws, built.interactions, role, "after", "ALL")

@@ -6,7 +6,6 @@ from tests.builders import deployed, planted_interactions, solution, trained_gro
 from tests.conftest import ACCOUNT, REGION
 
 PLANTED = {"first": 55, "second": 45, "third": 35, "fourth": 25}
-FILTER = f"arn:aws:personalize:{REGION}:{ACCOUNT}:filter/some-filter"
 
 
 def error_of(raised):
@@ -99,25 +98,6 @@ def test_get_recommendations_without_a_campaign_is_refused(aws):
     with pytest.raises(ClientError) as raised:
         aws.runtime.get_recommendations(userId="user-00")
     assert error_of(raised) == ("InvalidInputException", "Either campaignArn or recommenderArn is required.")
-
-
-@pytest.mark.parametrize(
-    "member, value",
-    [
-        ("filterArn", FILTER),
-        ("promotions", [{"name": "promoted", "percentPromotedItems": 10, "filterArn": FILTER}]),
-        ("metadataColumns", {"ITEMS": ["GENRES"]}),
-    ],
-)
-def test_members_not_applied_yet_answer_501_naming_the_member(aws, live, member, value):
-    with pytest.raises(ClientError) as raised:
-        aws.runtime.get_recommendations(campaignArn=live.campaign, userId="user-00", **{member: value})
-    assert error_of(raised) == (
-        "NotImplementedException",
-        f"personalize_emulator does not implement personalize-runtime GetRecommendations with {member} yet; "
-        "see the README's list of supported operations.",
-    )
-    assert status_of(raised) == 501
 
 
 def test_get_personalized_ranking_on_a_popularity_campaign_is_refused(aws, live):

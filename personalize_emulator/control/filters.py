@@ -36,6 +36,7 @@ def create_filter(backend, name, dataset_group_arn, filter_expression, tags=None
     filter_expressions.check_fields(
         parsed, {d.dataset_type: set(d.table.schema.names) for d in datasets}, filter_expression
     )
+    filter_expressions.check_types(parsed, {d.dataset_type: d.table.schema for d in datasets}, filter_expression)
     created = backend.add(
         Filter(
             arn=backend.arn(f"filter/{name}"),

@@ -78,7 +78,8 @@ class Model(ABC):
 
     @abstractmethod
     def item_ids(self) -> list[str]:
-        """Every item the model can recommend (what an INCLUDE filter chooses from)."""
+        """Every item the model can recommend (what an INCLUDE filter chooses from); fixed once trained, since
+        filters keep it with the model."""
 
     def observe(self, rows: list[dict[str, Any]]) -> None:  # noqa: B027 (an optional hook, not abstract)
         """New interactions from PutEvents (schema field names); models that follow users in real time use them."""

@@ -75,6 +75,28 @@ def test_create_filter_refuses_a_field_the_schema_lacks(aws):
     )
 
 
+@pytest.mark.parametrize(
+    "expression, problem",
+    [
+        ('INCLUDE ItemID WHERE Items.GENRES > "m"', "The filter compares Items.GENRES, a string field, with >"),
+        ('EXCLUDE ItemID WHERE Interactions.EVENT_TYPE <= "click"', "The filter compares Interactions.EVENT_TYPE, a "
+         "string field, with <="),
+        ("INCLUDE ItemID WHERE Items.ON_SALE IN (1)", "The filter refers to Items.ON_SALE, a boolean field"),
+    ],
+)  # fmt: skip
+def test_create_filter_refuses_comparisons_that_aws_refuses(aws, expression, problem):
+    group_arn = group(aws)
+    dataset(aws, group_arn, "INTERACTIONS")
+    dataset(aws, group_arn, "ITEMS", [{"name": "ITEM_ID", "type": "string"},
+                                      {"name": "GENRES", "type": "string", "categorical": True},
+                                      {"name": "ON_SALE", "type": "boolean"}])  # fmt: skip
+    with pytest.raises(ClientError) as raised:
+        create(aws, group_arn, expression)
+    code, message = error_of(raised)
+    assert code == "InvalidInputException" and message.startswith(problem)
+    assert message.endswith(f"Expression: {expression}")
+
+
 def test_create_filter_refuses_a_dataset_the_group_lacks(aws):
     group_arn = group(aws)
     dataset(aws, group_arn, "INTERACTIONS")
