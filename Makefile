@@ -40,6 +40,7 @@ bench: setup
 	$(PY) bench/soak.py
 	$(PY) bench/fuzz.py
 	$(PY) bench/movielens_bench.py
+	$(PY) bench/filter_bench.py
 
 clean:
 	rm -rf $(VENV) build

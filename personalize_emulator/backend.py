@@ -30,6 +30,7 @@ class PersonalizeBackend(BaseBackend):
         self.resources: dict[str, Resource] = {}
         self._recommendations: OrderedDict[str, list[str]] = OrderedDict()
         self.saved_models: set[str] = set()
+        self._persisting = threading.Lock()
 
     def reset(self) -> None:
         self.jobs.stop()
@@ -46,15 +47,25 @@ class PersonalizeBackend(BaseBackend):
         from .recovery import encode_resource
         from .safe_state import dumps
 
-        with self.lock:
-            resources = list(self.resources.values())
-            bodies = {r.arn: encode_resource(r) for r in resources}
-            models = [r for r in resources if getattr(r, "model", None) is not None and r.arn not in self.saved_models]
-            seen = durable.last_record()
-        durable.save_resources(self.account_id, self.region_name, bodies)
-        for version in models:  # a model only changes after training by following events, which the store replays
-            durable.save_model(version.arn, dumps(version.model), seen)
-            self.saved_models.add(version.arn)
+        with self._persisting:  # one save at a time, so an older snapshot never lands after a newer one
+            with self.lock:
+                made = self.jobs.made()
+                resources = list(self.resources.values())
+                bodies = {r.arn: encode_resource(r) for r in resources}
+                models = [r for r in resources if getattr(r, "model", None) is not None]
+                models = [r for r in models if r.arn not in self.saved_models]
+                seen = durable.last_record()
+            durable.save_resources(self.account_id, self.region_name, bodies)
+            for version in models:  # a model changes after training only by following events, which are replayed
+                durable.save_model(version.arn, dumps(version.model), seen)
+                self.saved_models.add(version.arn)
+        self.jobs.mark_saved(made)
+
+    def wait_durable(self) -> None:
+        """Under a store, wait until every status change made so far is saved: a client never sees a status
+        (ACTIVE, say) that a kill -9 would take back."""
+        if store.current() is not None:
+            self.jobs.wait_saved()
 
     # -- URLs, as moto's interceptor and server look them up -------------------------------------------
     @property

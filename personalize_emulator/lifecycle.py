@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from . import settings
@@ -53,11 +54,37 @@ class Jobs:
         self._stopped = threading.Event()
         self._threads: list[threading.Thread] = []
         self._on_change = on_change
+        # Status changes made and saved, counted so that a reader can wait until what it saw is durable.
+        self._counts = threading.Condition()
+        self._made = self._saved = 0
 
     def changed(self) -> None:
         """A status moved: let the backend save its state (a no-op without a store)."""
         if self._on_change is not None:
             self._on_change()
+
+    @contextmanager
+    def changing(self, lock: threading.RLock) -> Iterator[None]:
+        """Hold `lock` for a status change, counted before anyone can see it."""
+        with lock:
+            with self._counts:
+                self._made += 1
+            yield
+
+    def made(self) -> int:
+        return self._made
+
+    def mark_saved(self, made: int) -> None:
+        """The changes counted up to `made` are saved."""
+        with self._counts:
+            self._saved = max(self._saved, made)
+            self._counts.notify_all()
+
+    def wait_saved(self, timeout: float = 10.0) -> None:
+        """Return once every change made so far is saved (or after `timeout`, if saving fails)."""
+        with self._counts:
+            made = self._made
+            self._counts.wait_for(lambda: self._saved >= made, timeout)
 
     def submit(self, name: str, fn: Callable[[], None]) -> None:
         thread = threading.Thread(target=fn, name=f"personalize-{name}", daemon=True)
@@ -98,7 +125,7 @@ def start_create(
     def run() -> None:
         try:
             jobs.pause()
-            with lock:
+            with jobs.changing(lock):
                 if resource.status == CREATE_STOPPING:
                     set_status(resource, CREATE_STOPPED)
                 if resource.status != CREATE_PENDING:
@@ -107,7 +134,7 @@ def start_create(
             jobs.changed()
             commit = work() if work else None
             jobs.pause()
-            with lock:
+            with jobs.changing(lock):
                 if resource.status == CREATE_STOPPING:
                     set_status(resource, CREATE_STOPPED)
                     return
@@ -115,18 +142,18 @@ def start_create(
                     commit()
                 set_status(resource, ACTIVE)
         except JobStopped:
-            with lock:
+            with jobs.changing(lock):
                 if resource.status == CREATE_STOPPING:
                     set_status(resource, CREATE_STOPPED)
         except JobFailed as failure:
-            with lock:  # a run asked to stop ends stopped, even if its work failed meanwhile
+            with jobs.changing(lock):  # a run asked to stop ends stopped, even if its work failed meanwhile
                 if resource.status == CREATE_STOPPING:
                     set_status(resource, CREATE_STOPPED)
                 else:
                     set_status(resource, CREATE_FAILED, str(failure))
         except Exception as exc:  # a bug of ours must not leave the resource in progress forever
             log.exception("job for %s failed", resource.arn)
-            with lock:
+            with jobs.changing(lock):
                 set_status(resource, CREATE_FAILED, f"Internal error in personalize_emulator: {exc!r}")
         jobs.changed()
 
@@ -140,11 +167,11 @@ def start_delete(jobs: Jobs, lock: threading.RLock, resource: Resource, remove: 
     def run() -> None:
         try:
             jobs.pause()
-            with lock:
+            with jobs.changing(lock):
                 set_status(resource, DELETE_IN_PROGRESS)
             jobs.changed()
             jobs.pause()
-            with lock:
+            with jobs.changing(lock):
                 remove()
         except JobStopped:
             pass

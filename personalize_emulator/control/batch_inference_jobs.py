@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import serving, settings
+from .. import filtering, serving, settings
 from ..errors import InvalidInputException, NotImplementedOperation, PersonalizeError
 from ..lifecycle import JobFailed, start_create
 from ..operations import operation
@@ -26,7 +26,6 @@ from ..s3access import S3AccessError, S3Location, parse_location, read_prefix, w
 from .campaigns import campaign_config_for
 from .common import listing, reach_s3, require_active, tags_of
 from .export_jobs import WRITE_ACTIONS
-from .filters import Filter
 from .import_jobs import READ_ACTIONS
 from .solution_versions import SolutionVersion
 
@@ -89,16 +88,6 @@ def _refuse_unimplemented(mode: str | None, theme_config: dict | None, config: d
         )
 
 
-def _batch_filter(backend, filter_arn: str, version: SolutionVersion) -> None:
-    found = backend.get(filter_arn, Filter)
-    require_active(found, "The filter")
-    if found.dataset_group_arn != version.solution.dataset_group_arn:
-        raise InvalidInputException(
-            f"The filter {filter_arn} belongs to the dataset group {found.dataset_group_arn}, not to "
-            f"{version.solution.dataset_group_arn} of the solution version."
-        )
-
-
 @operation("CreateBatchInferenceJob")
 def create_batch_inference_job(
     backend,
@@ -122,7 +111,7 @@ def create_batch_inference_job(
         raise InvalidInputException(f"numResults must be between 1 and {MAX_RESULTS}; got {count}.")
     config = campaign_config_for(version, batch_inference_job_config)
     if filter_arn:
-        _batch_filter(backend, filter_arn, version)
+        filtering.filter_for(backend, filter_arn, version.solution.dataset_group_arn)
     source, destination = job_input["s3DataSource"]["path"], job_output["s3DataDestination"]["path"]
     reach_s3(backend, role_arn, source, READ_ACTIONS)
     reach_s3(backend, role_arn, destination, WRITE_ACTIONS)

@@ -59,6 +59,8 @@ def handle(request: Request, backends: Any) -> tuple[int, dict[str, str], str]:
         result = handler(backend, **{xform_name(key): value for key, value in body.items() if key in members})
         if service == CONTROL_PLANE and not operation.name.startswith(_READ_ONLY):
             backend.persist()  # durable before the answer, under `serve --data-dir`
+        else:
+            backend.wait_durable()  # nothing the answer shows is lost to a kill -9
         payload = to_json(shape_output(operation.output_shape, result))
         return 200, _headers(service), payload
     except PersonalizeError as error:

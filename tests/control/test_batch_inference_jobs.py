@@ -350,8 +350,8 @@ def test_the_filter_must_exist_in_the_solution_versions_dataset_group(aws):
         start_job(aws, built, f"s3://{BUCKET}/in/users.json", filterArn=foreign["filterArn"])
     assert error_of(raised) == (
         "InvalidInputException",
-        f"The filter {foreign['filterArn']} belongs to the dataset group {other}, not to {built.group} of the "
-        "solution version.",
+        f"The filter {foreign['filterArn']} belongs to the dataset group {other}, not to {built.group}, whose "
+        "solution answers this request.",
     )
     missing = f"arn:aws:personalize:{REGION}:{ACCOUNT}:filter/missing"
     with pytest.raises(ClientError) as raised:
