@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
+from personalize_emulator.lifecycle import Jobs
 from personalize_emulator.process import ServerProcess
 from tests import builders
 from tests.conftest import _clients, wait_until
@@ -131,3 +133,16 @@ def test_deleted_resources_stay_deleted(server):
     server.restart()
     assert [g["datasetGroupArn"] for g in aws.personalize.list_dataset_groups()["datasetGroups"]] == [keep]
     assert aws.personalize.describe_dataset_group(datasetGroupArn=keep)["datasetGroup"]["status"] == "ACTIVE"
+
+
+def test_a_reader_waits_until_the_status_it_could_see_is_saved():
+    jobs, lock = Jobs(), threading.RLock()
+    with jobs.changing(lock):
+        pass  # a status moved, not saved yet
+    waited = threading.Event()
+    reader = threading.Thread(target=lambda: (jobs.wait_saved(timeout=30), waited.set()))
+    reader.start()
+    assert not waited.wait(0.3)  # still unsaved: the reader holds its answer
+    jobs.mark_saved(jobs.made())
+    assert waited.wait(5)
+    reader.join()
