@@ -32,11 +32,15 @@ def test_personalized_ranking_reranks_the_input_list_for_the_user(aws):
     recipe = "aws-personalized-ranking"
     version_arn = version(aws, solution(aws, group_arn, RECIPE.format(recipe), solutionConfig=SMALL))
     exploration_refused(aws, version_arn, recipe)
-    campaign_arn = campaign(aws, version_arn)
+    campaign_arn = campaign(aws, version_arn, campaignConfig={"enableMetadataWithRecommendations": True})
 
     listed = ["b0", "a0", "never-seen", "b1", "a1", "b2", "a2", "a0"]
-    ranked = aws.runtime.get_personalized_ranking(campaignArn=campaign_arn, userId="a-user1", inputList=listed)
+    ranked = aws.runtime.get_personalized_ranking(
+        campaignArn=campaign_arn, userId="a-user1", inputList=listed, metadataColumns={"ITEMS": ["GENRE"]}
+    )
     items = [entry["itemId"] for entry in ranked["personalizedRanking"]]
+    genres = {entry["itemId"]: entry["metadata"] for entry in ranked["personalizedRanking"]}
+    assert genres == {item: {"GENRE": item[0].upper()} for item in items if item != "never-seen"} | {"never-seen": {}}
     assert sorted(items) == sorted(set(listed))  # each item of the list once
     assert set(items[:3]) == {"a0", "a1", "a2"} and items[-1] == "never-seen"
     scores = [entry["score"] for entry in ranked["personalizedRanking"]]

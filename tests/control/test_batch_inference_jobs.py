@@ -1,4 +1,5 @@
 import json
+from types import SimpleNamespace
 
 import pytest
 from botocore.exceptions import ClientError
@@ -357,3 +358,21 @@ def test_the_filter_must_exist_in_the_solution_versions_dataset_group(aws):
     with pytest.raises(ClientError) as raised:
         start_job(aws, built, f"s3://{BUCKET}/in/users.json", filterArn=missing)
     assert error_of(raised) == ("ResourceNotFoundException", f"Resource Arn {missing} does not exist.")
+
+
+def test_a_filter_applies_to_every_line_of_a_real_related_items_job(aws):
+    """aws-sims on two planted clusters (a0..a9 chosen together, b0..b9 likewise), with a filter that keeps the
+    query item's genre and drops a1: each line gets exactly its cluster, less the query item and a1."""
+    group_arn = builders.clusters_group(aws, new_items=[])
+    built = SimpleNamespace(
+        version=builders.version(aws, builders.solution(aws, group_arn, "arn:aws:personalize:::recipe/aws-sims")),
+        role=f"arn:aws:iam::{ACCOUNT}:role/{builders.ROLE}",
+    )
+    expression = 'INCLUDE ItemID WHERE Items.GENRE IN CurrentItem.GENRE | EXCLUDE ItemID WHERE Items.ITEM_ID IN ("a1")'
+    arn = aws.personalize.create_filter(name="same-genre", datasetGroupArn=group_arn, filterExpression=expression)
+    wait_until(lambda: aws.personalize.describe_filter(filterArn=arn["filterArn"])["filter"])
+    written = answer(aws, built, jsonl({"itemId": "a3"}, {"itemId": "b5"}), filterArn=arn["filterArn"])
+    assert len(written) == 2
+    cluster = {f"{group}{k}" for group in "ab" for k in range(10)}
+    assert set(written[0]["output"]["recommendedItems"]) == {i for i in cluster if i[0] == "a"} - {"a1", "a3"}
+    assert set(written[1]["output"]["recommendedItems"]) == {i for i in cluster if i[0] == "b"} - {"b5"}
