@@ -17,6 +17,9 @@ from .promotions import recommend_with_promotion
 DEFAULT_RESULTS = 25
 MAX_RESULTS = 500
 MAX_RESULTS_WITH_METADATA = 50
+# AWS says why an item is listed only for this recipe; of its reasons, "Promoted item" is the one that applies
+# here ("Exploration" needs exploration, which v2 does without; "Popular item" fills lists this model fills itself).
+RECIPES_WITH_REASONS = {"aws-user-personalization-v2"}
 
 
 def _serving_campaign(backend, campaign_arn: str | None, recommender_arn: str | None = None) -> Campaign:
@@ -44,6 +47,9 @@ def _answer(backend, campaign: Campaign, key: str, scored: list[tuple], columns:
     item_ids = [entry[0] for entry in scored]
     backend.remember_recommendation(recommendation_id, item_ids)
     items = [{"itemId": e[0], "score": e[1], "promotionName": e[2] if len(e) > 2 else None} for e in scored]
+    if campaign.version.solution.recipe_name in RECIPES_WITH_REASONS:
+        for item in items:
+            item["reason"] = ["Promoted item"] if item["promotionName"] else None
     if columns is not None:
         group = campaign.version.solution.dataset_group_arn
         for item, metadata in zip(items, item_metadata.metadata_of(backend, group, item_ids, columns), strict=True):

@@ -6,6 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.builders import bucket_and_role, campaign, dataset, group, import_frame, solution, version
+from tests.conftest import wait_until
 from tests.recipes.planted import INTERACTIONS, ITEMS, USERS, avro_fields, tastes, with_new_items
 from tests.test_user_personalization_api import planted_group
 
@@ -76,6 +77,18 @@ def test_user_personalization_v2_serves_tastes_without_exploration_config(aws):
     )
     listed = aws.runtime.get_recommendations(campaignArn=campaign_arn, userId="b-user2", numResults=10)["itemList"]
     assert sum(entry["itemId"].startswith("b") for entry in listed) >= 8
+    assert all("reason" not in entry for entry in listed)
+    other_taste = aws.personalize.create_filter(
+        name="a-items", datasetGroupArn=group_arn, filterExpression='INCLUDE ItemID WHERE Items.GENRE IN ("A")'
+    )["filterArn"]
+    wait_until(lambda: aws.personalize.describe_filter(filterArn=other_taste)["filter"])
+    promotion = {"name": "discover", "percentPromotedItems": 20, "filterArn": other_taste}
+    listed = aws.runtime.get_recommendations(
+        campaignArn=campaign_arn, userId="b-user2", numResults=10, promotions=[promotion]
+    )["itemList"]
+    promoted = [entry for entry in listed if entry.get("promotionName") == "discover"]
+    assert len(promoted) == 2 and all(entry["itemId"].startswith("a") for entry in promoted)
+    assert all(entry.get("reason") == (["Promoted item"] if entry in promoted else None) for entry in listed)
 
     with pytest.raises(ClientError) as raised:
         aws.personalize.create_solution_version(solutionArn=solution_arn, trainingMode="UPDATE")
