@@ -29,6 +29,7 @@ log = logging.getLogger("personalize_emulator.training")
 
 IMPRESSION_NEGATIVES = 8
 RECENCY_FLOOR = 0.5
+USER_DROPOUT = 0.1  # share of histories started as a user without a Users record, so that start is trained too
 CONTEXT_DROPOUT = 0.2
 ID_DROPOUT = 0.25  # share of items seen by their metadata alone in a batch, when they have metadata
 TARGET_POSITIONS = 400_000  # positions seen over all epochs: the epoch count scales inversely with the data
@@ -296,7 +297,10 @@ def _batch_loss(
         session = torch.where(opens[:, None], changed_session, session)
         user = torch.where(opens[:, None], changed_user, user)
     if bool(first.any()):  # and through the Users metadata that starts a history
-        start_session, start_user = tables.first_state(network, torch.as_tensor(seq.run_users[runs]))
+        users = seq.run_users[runs]
+        if tables.user_bags or tables.user_numbers is not None:  # and the start of a user without a Users record
+            users = np.where(rng.random(len(users)) < USER_DROPOUT, 0, users)
+        start_session, start_user = tables.first_state(network, torch.as_tensor(users))
         session = torch.where(first[:, None], start_session, session)
         user = torch.where(first[:, None], start_user, user)
 
