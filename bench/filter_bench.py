@@ -22,14 +22,14 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from personalize_emulator import filtering  # noqa: E402
-from personalize_emulator.avro import AvroSchema, Field  # noqa: E402
-from personalize_emulator.backend import PersonalizeBackend  # noqa: E402
-from personalize_emulator.control.datasets import Dataset  # noqa: E402
-from personalize_emulator.control.filters import Filter  # noqa: E402
-from personalize_emulator.filter_expressions import parse  # noqa: E402
-from personalize_emulator.lifecycle import ACTIVE  # noqa: E402
-from personalize_emulator.tables import Table  # noqa: E402
+from personalize_emulator.api.control.datasets import Dataset  # noqa: E402
+from personalize_emulator.api.control.filters import Filter  # noqa: E402
+from personalize_emulator.data.avro import AvroSchema, Field  # noqa: E402
+from personalize_emulator.data.filter_expressions import parse  # noqa: E402
+from personalize_emulator.data.tables import Table  # noqa: E402
+from personalize_emulator.resources.backend import PersonalizeBackend  # noqa: E402
+from personalize_emulator.resources.lifecycle import ACTIVE  # noqa: E402
+from personalize_emulator.serving import filtering  # noqa: E402
 
 REGION, ACCOUNT = "us-east-1", "123456789012"
 GROUP = f"arn:aws:personalize:{REGION}:{ACCOUNT}:dataset-group/bench"

@@ -30,10 +30,10 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 
 from helpers.movielens import load_movielens_100k  # noqa: E402
-from personalize_emulator.avro import AvroSchema, Field  # noqa: E402
-from personalize_emulator.evaluation import ranking_metrics, split  # noqa: E402
+from personalize_emulator.data.avro import AvroSchema, Field  # noqa: E402
 from personalize_emulator.recipes.base import TrainingConfig, TrainingData  # noqa: E402
 from personalize_emulator.recipes.user_personalization import UserPersonalization  # noqa: E402
+from personalize_emulator.training.metrics import ranking_metrics, split  # noqa: E402
 
 SCHEMA = AvroSchema(
     "Interactions", (Field("USER_ID", "string"), Field("ITEM_ID", "string"), Field("TIMESTAMP", "long"))

@@ -26,8 +26,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from helpers import Target, create_bucket, create_personalize_role, deploy_campaign, wait_for_active  # noqa: E402
+from personalize_emulator.adapters.child_process import ServerProcess  # noqa: E402
 from personalize_emulator.demo import INTERACTIONS_SCHEMA, synthetic_interactions  # noqa: E402
-from personalize_emulator.process import ServerProcess  # noqa: E402
 
 BATCH = 10
 POPULARITY = "arn:aws:personalize:::recipe/aws-popularity-count"

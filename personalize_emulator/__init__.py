@@ -9,10 +9,11 @@ with mock_aws():
 
 from moto import mock_aws
 
-from . import control, events, plugin, runtime  # noqa: F401  (control, events, runtime register their operations)
-from .settings import configure
+from personalize_emulator.adapters import moto_plugin
+from personalize_emulator.api import control, events, runtime  # noqa: F401  (they register their operations)
+from personalize_emulator.settings import configure
 
-plugin.install()
+moto_plugin.install()
 
 __all__ = ["configure", "mock_aws"]
 __version__ = "0.1.0"

@@ -119,7 +119,7 @@ def run_workflow(target: Target, log: Callable[[str], None] = print) -> dict[str
 def main(endpoint_url: str | None = None) -> dict[str, Any]:
     if endpoint_url:
         return run_workflow(select_target(setting=endpoint_url))
-    from . import mock_aws
+    from personalize_emulator import mock_aws
 
     with mock_aws():
         print("running in-process: moto serves S3, IAM and STS; personalize_emulator serves Amazon Personalize")

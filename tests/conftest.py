@@ -18,7 +18,7 @@ os.environ.pop("AWS_ENDPOINT_URL", None)
 
 import personalize_emulator  # noqa: E402
 from personalize_emulator import mock_aws  # noqa: E402
-from personalize_emulator.server import BackgroundServer  # noqa: E402
+from personalize_emulator.adapters.http_server import BackgroundServer  # noqa: E402
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

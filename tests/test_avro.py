@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from personalize_emulator.avro import Field, check_for_dataset, parse_schema
+from personalize_emulator.data.avro import Field, check_for_dataset, parse_schema
 from personalize_emulator.errors import InvalidInputException
 
 

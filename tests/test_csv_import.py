@@ -3,9 +3,9 @@ import json
 import pandas as pd
 import pytest
 
-from personalize_emulator.avro import REQUIRED_FIELDS, parse_schema
-from personalize_emulator.csv_import import read_csvs
-from personalize_emulator.lifecycle import JobFailed
+from personalize_emulator.data.avro import REQUIRED_FIELDS, parse_schema
+from personalize_emulator.data.csv_import import read_csvs
+from personalize_emulator.resources.lifecycle import JobFailed
 
 SCHEMA = parse_schema(
     json.dumps(

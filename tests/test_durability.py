@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from personalize_emulator.lifecycle import Jobs
-from personalize_emulator.process import ServerProcess
+from personalize_emulator.adapters.child_process import ServerProcess
+from personalize_emulator.resources.lifecycle import Jobs
 from tests import builders
 from tests.conftest import _clients, wait_until
 from tests.recipes import planted

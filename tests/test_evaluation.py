@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from personalize_emulator.evaluation import HOLDOUT_SHARE, ranking_metrics, split
 from personalize_emulator.recipes import TrainingData
+from personalize_emulator.training.metrics import HOLDOUT_SHARE, ranking_metrics, split
 
 
 def ranked(*hits_at, length=25):

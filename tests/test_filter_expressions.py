@@ -2,8 +2,8 @@
 
 import pytest
 
+from personalize_emulator.data.filter_expressions import Condition, Value, check_fields, parse
 from personalize_emulator.errors import InvalidInputException
-from personalize_emulator.filter_expressions import Condition, Value, check_fields, parse
 
 SCHEMAS = {
     "INTERACTIONS": {"USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"},

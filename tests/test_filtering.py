@@ -8,16 +8,16 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from personalize_emulator import filtering, serving
-from personalize_emulator.avro import AvroSchema, Field
-from personalize_emulator.backend import PersonalizeBackend
-from personalize_emulator.control.datasets import Dataset
-from personalize_emulator.control.filters import Filter
+from personalize_emulator.api.control.datasets import Dataset
+from personalize_emulator.api.control.filters import Filter
+from personalize_emulator.data.avro import AvroSchema, Field
+from personalize_emulator.data.filter_expressions import parse
+from personalize_emulator.data.tables import Table
 from personalize_emulator.errors import InvalidInputException
-from personalize_emulator.filter_expressions import parse
-from personalize_emulator.lifecycle import ACTIVE
 from personalize_emulator.recipes.base import PERSONALIZED_RANKING
-from personalize_emulator.tables import Table
+from personalize_emulator.resources.backend import PersonalizeBackend
+from personalize_emulator.resources.lifecycle import ACTIVE
+from personalize_emulator.serving import answers, filtering
 from tests.conftest import ACCOUNT, REGION
 
 GROUP = f"arn:aws:personalize:{REGION}:{ACCOUNT}:dataset-group/shop"
@@ -264,10 +264,10 @@ class ListedModel:
 
 
 def test_rank_leaves_out_what_the_filter_removes(shop, monkeypatch):
-    monkeypatch.setattr(serving, "recipe_type", lambda version: PERSONALIZED_RANKING)
+    monkeypatch.setattr(answers, "recipe_type", lambda version: PERSONALIZED_RANKING)
     version = SimpleNamespace(model=ListedModel(), solution=SimpleNamespace(dataset_group_arn=GROUP), arn="v")
     drama_over_5 = 'INCLUDE ItemID WHERE Items.GENRE IN ("Drama") | EXCLUDE ItemID WHERE Items.PRICE < 6'
-    ranked = serving.rank(
+    ranked = answers.rank(
         shop.backend,
         version,
         user_id="adult",

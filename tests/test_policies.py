@@ -1,6 +1,6 @@
 import json
 
-from personalize_emulator.policies import allows
+from personalize_emulator.data.policies import allows
 
 BUCKET = "arn:aws:s3:::data"
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 import torch
 
-from personalize_emulator import safe_state
-from personalize_emulator.avro import AvroSchema, Field
+from personalize_emulator.data.avro import AvroSchema, Field
+from personalize_emulator.data.tables import Table
 from personalize_emulator.recipes.popularity import PopularityModel
-from personalize_emulator.store import RecordSink, Store
-from personalize_emulator.tables import Table
+from personalize_emulator.store import safe_state
+from personalize_emulator.store.sqlite import RecordSink, Store
 
 
 def test_plain_data_arrays_and_package_objects_round_trip():
@@ -57,7 +57,12 @@ def test_a_pickle_that_would_run_code_is_refused():
 
 @pytest.mark.parametrize(
     "name",
-    ["os:system", "builtins:eval", "personalize_emulator.safe_state:np.load", "personalize_emulator.server:Request"],
+    [
+        "os:system",
+        "builtins:eval",
+        "personalize_emulator.store.safe_state:np.load",
+        "personalize_emulator.adapters.http_server:Request",
+    ],
 )
 def test_a_state_naming_a_class_outside_the_package_is_refused(name):
     buffer = io.BytesIO()

@@ -2,8 +2,8 @@ import json
 
 import pandas as pd
 
-from personalize_emulator.avro import parse_schema
-from personalize_emulator.tables import BULK, PUT, SOURCE, Table
+from personalize_emulator.data.avro import parse_schema
+from personalize_emulator.data.tables import BULK, PUT, SOURCE, Table
 
 
 def schema(name, *fields):

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 
-from .. import operations
-from ..errors import (
+from personalize_emulator.errors import (
     InternalFailure,
     InvalidInputException,
     InvalidSignatureException,
@@ -21,9 +20,17 @@ from ..errors import (
     SerializationException,
     UnknownOperationException,
 )
-from .serialization import shape_output, to_json
-from .service_models import CONTROL_PLANE, EVENTS, RUNTIME, control_plane_operation, find_route, service_model
-from .validation import validate
+from personalize_emulator.protocol import registry
+from personalize_emulator.protocol.serialization import shape_output, to_json
+from personalize_emulator.protocol.service_models import (
+    CONTROL_PLANE,
+    EVENTS,
+    RUNTIME,
+    control_plane_operation,
+    find_route,
+    service_model,
+)
+from personalize_emulator.protocol.validation import validate
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Request
@@ -48,7 +55,7 @@ def handle(request: Request, backends: Any) -> tuple[int, dict[str, str], str]:
         if route is None:
             raise _unknown_operation(target, request)
         operation = route.operation
-        handler = operations.handler_for(operation.name)
+        handler = registry.handler_for(operation.name)
         if handler is None:
             raise NotImplementedOperation(service, operation.name)
         body = _parse_body(request.get_data())

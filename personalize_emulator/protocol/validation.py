@@ -23,7 +23,7 @@ from typing import Any
 import regex
 from botocore.model import Shape
 
-from ..errors import InvalidInputException, SerializationException
+from personalize_emulator.errors import InvalidInputException, SerializationException
 
 _SHOWN_CHARS = 256
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .base import Model, Recipe, TrainingConfig, TrainingData
-from .popularity import PopularityCount
-from .similar_items import SimilarItems
-from .sims import Sims
-from .user_personalization import UserPersonalization
-from .user_personalization.variants import (
+from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, TrainingData
+from personalize_emulator.recipes.popularity import PopularityCount
+from personalize_emulator.recipes.similar_items import SimilarItems
+from personalize_emulator.recipes.sims import Sims
+from personalize_emulator.recipes.user_personalization import UserPersonalization
+from personalize_emulator.recipes.user_personalization.variants import (
     Hrnn,
     HrnnColdstart,
     HrnnMetadata,

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..avro import AvroSchema
+from personalize_emulator.data.avro import AvroSchema
 
 USER_PERSONALIZATION = "USER_PERSONALIZATION"
 PERSONALIZED_RANKING = "PERSONALIZED_RANKING"

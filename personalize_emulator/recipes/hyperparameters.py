@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from ..errors import InvalidInputException
+from personalize_emulator.errors import InvalidInputException
 
 
 class Spec(NamedTuple):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import Model, Recipe, TrainingConfig, TrainingData
+from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, TrainingData
 
 
 class PopularityModel(Model):

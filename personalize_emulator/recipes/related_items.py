@@ -16,8 +16,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .base import RELATED_ITEMS, Model, Recipe, TrainingConfig, TrainingData
-from .popularity import PopularityCount, PopularityModel
+from personalize_emulator.recipes.base import RELATED_ITEMS, Model, Recipe, TrainingConfig, TrainingData
+from personalize_emulator.recipes.popularity import PopularityCount, PopularityModel
 
 OVERSAMPLE = 10  # extra columns of the randomized SVD's sketch
 POWER_ITERATIONS = 4

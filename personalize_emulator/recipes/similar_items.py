@@ -25,11 +25,17 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .base import Model, TrainingConfig, TrainingData
-from .hyperparameters import Spec, parse_all, resolve
-from .popularity import PopularityModel
-from .related_items import RelatedItemsModel, RelatedItemsRecipe, incidence, row_embeddings, unit_rows
-from .user_personalization.features import _tokens, metadata_fields
+from personalize_emulator.recipes.base import Model, TrainingConfig, TrainingData
+from personalize_emulator.recipes.hyperparameters import Spec, parse_all, resolve
+from personalize_emulator.recipes.popularity import PopularityModel
+from personalize_emulator.recipes.related_items import (
+    RelatedItemsModel,
+    RelatedItemsRecipe,
+    incidence,
+    row_embeddings,
+    unit_rows,
+)
+from personalize_emulator.recipes.user_personalization.features import _tokens, metadata_fields
 
 HYPERPARAMETERS = {
     "popularity_discount_factor": Spec(float, 0.0, 1.0, "0.0"),

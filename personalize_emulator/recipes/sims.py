@@ -16,10 +16,15 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .base import Model, TrainingConfig, TrainingData
-from .hyperparameters import Spec, parse_all, resolve
-from .popularity import PopularityModel
-from .related_items import RelatedItemsModel, RelatedItemsRecipe, incidence, within_percentiles
+from personalize_emulator.recipes.base import Model, TrainingConfig, TrainingData
+from personalize_emulator.recipes.hyperparameters import Spec, parse_all, resolve
+from personalize_emulator.recipes.popularity import PopularityModel
+from personalize_emulator.recipes.related_items import (
+    RelatedItemsModel,
+    RelatedItemsRecipe,
+    incidence,
+    within_percentiles,
+)
 
 HYPERPARAMETERS = {
     "popularity_discount_factor": Spec(float, 0.0, 1.0, "0.5"),

@@ -3,7 +3,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from personalize_emulator import configure
-from personalize_emulator.backend import personalize_backends
+from personalize_emulator.resources.backend import personalize_backends
 from tests.builders import (
     INTERACTIONS_FIELDS,
     ITEMS_FIELDS,

@@ -2,7 +2,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from personalize_emulator.recipes import trainable
-from personalize_emulator.recipes.catalog import BY_ARN
+from personalize_emulator.resources.recipe_catalogue import BY_ARN
 
 RECIPE = "arn:aws:personalize:::recipe/{}"
 

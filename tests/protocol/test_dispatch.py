@@ -8,7 +8,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from personalize_emulator.operations import implemented
+from personalize_emulator.protocol.registry import implemented
 from personalize_emulator.protocol.service_models import CONTROL_PLANE, EVENTS, RUNTIME, service_model
 
 CREDENTIALS = Credentials("testing", "testing")

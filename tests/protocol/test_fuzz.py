@@ -20,7 +20,7 @@ import requests
 from hypothesis import HealthCheck, Phase, given, settings
 
 from personalize_emulator import configure
-from personalize_emulator.server import MAX_REQUEST_BYTES
+from personalize_emulator.adapters.http_server import MAX_REQUEST_BYTES
 from tests.protocol import fuzzing
 from tests.protocol.test_dispatch import control, error, post
 

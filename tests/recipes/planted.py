@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from personalize_emulator.avro import AvroSchema, Field
+from personalize_emulator.data.avro import AvroSchema, Field
 from personalize_emulator.recipes.base import TrainingData
 
 START = 1_700_000_000

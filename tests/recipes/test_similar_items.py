@@ -7,11 +7,11 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from personalize_emulator import safe_state
-from personalize_emulator.avro import AvroSchema, Field
+from personalize_emulator.data.avro import AvroSchema, Field
 from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.recipes import TrainingConfig, TrainingData, trainable
-from personalize_emulator.recipes.catalog import BY_ARN
+from personalize_emulator.resources.recipe_catalogue import BY_ARN
+from personalize_emulator.store import safe_state
 from tests.recipes.planted import START, tastes
 
 SIMILAR = trainable("aws-similar-items")

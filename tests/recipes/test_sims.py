@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from personalize_emulator import safe_state
 from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.recipes import TrainingConfig, TrainingData, trainable
-from personalize_emulator.recipes.catalog import BY_ARN
 from personalize_emulator.recipes.sims import HYPERPARAMETERS
+from personalize_emulator.resources.recipe_catalogue import BY_ARN
+from personalize_emulator.store import safe_state
 from tests.recipes.planted import tastes
 
 SIMS = trainable("aws-sims")

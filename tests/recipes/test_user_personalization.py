@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from helpers.airline import airline_catalogue, make_airline_reviews, to_personalize
-from personalize_emulator.avro import AvroSchema, Field
+from personalize_emulator.data.avro import AvroSchema, Field
 from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.recipes.base import TrainingConfig, TrainingData
 from personalize_emulator.recipes.user_personalization import UserPersonalization

@@ -6,10 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from personalize_emulator import safe_state
-from personalize_emulator.avro import AvroSchema, Field
+from personalize_emulator.data.avro import AvroSchema, Field
 from personalize_emulator.errors import InvalidInputException
-from personalize_emulator.lifecycle import JobFailed
 from personalize_emulator.recipes.base import TrainingConfig, TrainingData
 from personalize_emulator.recipes.user_personalization import fit
 from personalize_emulator.recipes.user_personalization.variants import (
@@ -20,6 +18,8 @@ from personalize_emulator.recipes.user_personalization.variants import (
     UserPersonalizationV2,
     cold_items,
 )
+from personalize_emulator.resources.lifecycle import JobFailed
+from personalize_emulator.store import safe_state
 from tests.recipes.planted import INTERACTIONS, ITEMS, START, cabins, tastes, with_new_items
 
 SMALL = {"hidden_dimension": "32"}

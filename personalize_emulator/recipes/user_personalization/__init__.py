@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..base import Model, Recipe, TrainingConfig, TrainingData
-from ..hyperparameters import Spec, defaults, parse_all, resolve
+from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, TrainingData
+from personalize_emulator.recipes.hyperparameters import Spec, defaults, parse_all, resolve
 
 HYPERPARAMETERS: dict[str, Spec] = {
     "hidden_dimension": Spec(int, 32, 256, "149"),
@@ -46,7 +46,9 @@ class UserPersonalization(Recipe):
 
     def knobs(self, values: dict[str, Any], seed: int):
         """The training knobs the parsed hyperparameters ask for (a variant maps its own names)."""
-        from .fit import Knobs  # PyTorch loads on the first training, not when the emulator is imported
+        from personalize_emulator.recipes.user_personalization.fit import (
+            Knobs,  # PyTorch loads on the first training, not when the emulator is imported
+        )
 
         return Knobs(
             hidden=values["hidden_dimension"],
@@ -63,8 +65,8 @@ class UserPersonalization(Recipe):
         return data
 
     def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
-        from .model import UserPersonalizationModel
-        from .trainer import train_full, update
+        from personalize_emulator.recipes.user_personalization.model import UserPersonalizationModel
+        from personalize_emulator.recipes.user_personalization.trainer import train_full, update
 
         data = self.inputs(data)
         if config.training_mode == "UPDATE" and isinstance(previous, UserPersonalizationModel):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .features import Catalogue, Sequences
+from personalize_emulator.recipes.user_personalization.features import Catalogue, Sequences
 
 DAY = 86_400
 PRIOR_STRENGTH = 10.0  # pseudo-impressions behind the prior

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...avro import AvroSchema
+from personalize_emulator.data.avro import AvroSchema
 
 SESSION_GAP = 30 * 60
 RESERVED_INTERACTION_FIELDS = {

@@ -22,8 +22,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .features import Sequences
-from .network import HRNN, ITEM_STD
+from personalize_emulator.recipes.user_personalization.features import Sequences
+from personalize_emulator.recipes.user_personalization.network import HRNN, ITEM_STD
 
 log = logging.getLogger("personalize_emulator.training")
 

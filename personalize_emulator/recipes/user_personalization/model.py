@@ -9,11 +9,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..base import Model
-from .exploration import Exposure, explore
-from .features import SESSION_GAP, Catalogue, People, StepCodes
-from .fit import Knobs, Tables
-from .network import HRNN
+from personalize_emulator.recipes.base import Model
+from personalize_emulator.recipes.user_personalization.exploration import Exposure, explore
+from personalize_emulator.recipes.user_personalization.features import SESSION_GAP, Catalogue, People, StepCodes
+from personalize_emulator.recipes.user_personalization.fit import Knobs, Tables
+from personalize_emulator.recipes.user_personalization.network import HRNN
 
 
 @dataclass

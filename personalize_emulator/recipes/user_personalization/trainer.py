@@ -5,12 +5,20 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ..base import TrainingData
-from .exploration import exposure
-from .features import Catalogue, People, Sequences, build_catalogue, build_people, build_sequences, build_step_codes
-from .fit import Knobs, Tables, fit, read_histories
-from .model import UserPersonalizationModel, UserState
-from .network import HRNN, Shape
+from personalize_emulator.recipes.base import TrainingData
+from personalize_emulator.recipes.user_personalization.exploration import exposure
+from personalize_emulator.recipes.user_personalization.features import (
+    Catalogue,
+    People,
+    Sequences,
+    build_catalogue,
+    build_people,
+    build_sequences,
+    build_step_codes,
+)
+from personalize_emulator.recipes.user_personalization.fit import Knobs, Tables, fit, read_histories
+from personalize_emulator.recipes.user_personalization.model import UserPersonalizationModel, UserState
+from personalize_emulator.recipes.user_personalization.network import HRNN, Shape
 
 
 def tables_for(catalogue: Catalogue, people: People) -> Tables:

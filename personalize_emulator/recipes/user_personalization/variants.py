@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...lifecycle import JobFailed
-from ..base import PERSONALIZED_RANKING, Model, TrainingConfig, TrainingData
-from ..hyperparameters import Spec, defaults, parse_all
-from . import HYPERPARAMETERS, SEARCH_SPACE, UserPersonalization
+from personalize_emulator.recipes.base import PERSONALIZED_RANKING, Model, TrainingConfig, TrainingData
+from personalize_emulator.recipes.hyperparameters import Spec, defaults, parse_all
+from personalize_emulator.recipes.user_personalization import HYPERPARAMETERS, SEARCH_SPACE, UserPersonalization
+from personalize_emulator.resources.lifecycle import JobFailed
 
 DAY = 86_400
 LEGACY_HIDDEN = "43"  # aws-hrnn and aws-hrnn-metadata; the guide gives HRNN-Coldstart 149, as User-Personalization

@@ -1,0 +1,58 @@
+"""Dataset groups: the container of datasets, solutions, event trackers and filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from personalize_emulator.api.control.common import delete_unless_used, listing, tags_of
+from personalize_emulator.protocol.registry import operation
+from personalize_emulator.resources.base import Resource
+from personalize_emulator.resources.lifecycle import start_create
+
+
+@dataclass(eq=False)
+class DatasetGroup(Resource):
+    kind = "dataset-group"
+    arn_member = "datasetGroupArn"
+
+    role_arn: str | None = None
+    kms_key_arn: str | None = None
+    domain: str | None = None
+
+    def details(self) -> dict[str, Any]:
+        return {"roleArn": self.role_arn, "kmsKeyArn": self.kms_key_arn, "domain": self.domain}
+
+
+@operation("CreateDatasetGroup")
+def create_dataset_group(backend, name, role_arn=None, kms_key_arn=None, domain=None, tags=None):
+    group = backend.add(
+        DatasetGroup(
+            arn=backend.arn(f"dataset-group/{name}"),
+            name=name,
+            role_arn=role_arn,
+            kms_key_arn=kms_key_arn,
+            domain=domain,
+            tags=tags_of(tags),
+        )
+    )
+    start_create(backend.jobs, backend.lock, group)
+    return {"datasetGroupArn": group.arn, "domain": domain}
+
+
+@operation("DescribeDatasetGroup")
+def describe_dataset_group(backend, dataset_group_arn):
+    return {"datasetGroup": backend.get(dataset_group_arn, DatasetGroup).describe()}
+
+
+@operation("ListDatasetGroups")
+def list_dataset_groups(backend, next_token=None, max_results=None):
+    groups = backend.all(DatasetGroup)
+    return listing(groups, "datasetGroups", "DatasetGroupSummary", next_token, max_results)
+
+
+@operation("DeleteDatasetGroup")
+def delete_dataset_group(backend, dataset_group_arn):
+    group = backend.get(dataset_group_arn, DatasetGroup)
+    members = [r for r in backend.resources.values() if getattr(r, "dataset_group_arn", None) == group.arn]
+    delete_unless_used(backend, group, members)

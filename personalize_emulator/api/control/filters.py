@@ -1,0 +1,67 @@
+"""Filters: expressions parsed and checked against the dataset group's schemas when created."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from personalize_emulator.api.control.common import delete_unless_used, listing, require_active, tags_of
+from personalize_emulator.api.control.dataset_groups import DatasetGroup
+from personalize_emulator.api.control.datasets import Dataset
+from personalize_emulator.data import filter_expressions
+from personalize_emulator.protocol.registry import operation
+from personalize_emulator.resources.base import Resource
+from personalize_emulator.resources.lifecycle import start_create
+
+
+@dataclass(eq=False)
+class Filter(Resource):
+    kind = "filter"
+    arn_member = "filterArn"
+
+    dataset_group_arn: str = ""
+    expression: str = ""
+    parsed: filter_expressions.FilterExpression = field(default=None)  # type: ignore[assignment]
+
+    def details(self) -> dict[str, Any]:
+        return {"datasetGroupArn": self.dataset_group_arn, "filterExpression": self.expression}
+
+
+@operation("CreateFilter")
+def create_filter(backend, name, dataset_group_arn, filter_expression, tags=None):
+    group = backend.get(dataset_group_arn, DatasetGroup)
+    require_active(group, "The dataset group")
+    parsed = filter_expressions.parse(filter_expression)
+    datasets = backend.all(Dataset, lambda d: d.dataset_group_arn == group.arn)
+    filter_expressions.check_fields(
+        parsed, {d.dataset_type: set(d.table.schema.names) for d in datasets}, filter_expression
+    )
+    filter_expressions.check_types(parsed, {d.dataset_type: d.table.schema for d in datasets}, filter_expression)
+    created = backend.add(
+        Filter(
+            arn=backend.arn(f"filter/{name}"),
+            name=name,
+            dataset_group_arn=group.arn,
+            expression=filter_expression,
+            parsed=parsed,
+            tags=tags_of(tags),
+        )
+    )
+    start_create(backend.jobs, backend.lock, created)
+    return {"filterArn": created.arn}
+
+
+@operation("DescribeFilter")
+def describe_filter(backend, filter_arn):
+    return {"filter": backend.get(filter_arn, Filter).describe()}
+
+
+@operation("ListFilters")
+def list_filters(backend, dataset_group_arn=None, next_token=None, max_results=None):
+    found = backend.all(Filter, lambda f: dataset_group_arn in (None, f.dataset_group_arn))
+    return listing(found, "Filters", "FilterSummary", next_token, max_results)
+
+
+@operation("DeleteFilter")
+def delete_filter(backend, filter_arn):
+    delete_unless_used(backend, backend.get(filter_arn, Filter), [])

@@ -1,0 +1,116 @@
+"""Dataset import jobs: CSV from S3 (one object or a folder) into a dataset, FULL or INCREMENTAL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from personalize_emulator.api.control.common import listing, reach_s3, require_active, tags_of
+from personalize_emulator.api.control.datasets import Dataset
+from personalize_emulator.data.avro import REQUIRED_FIELDS
+from personalize_emulator.data.csv_import import read_csvs
+from personalize_emulator.data.s3 import S3AccessError, read_objects
+from personalize_emulator.errors import InvalidInputException
+from personalize_emulator.protocol.registry import operation
+from personalize_emulator.resources.base import Resource
+from personalize_emulator.resources.lifecycle import CREATE_FAILED, JobFailed, start_create
+
+READ_ACTIONS = ("s3:GetObject", "s3:ListBucket")
+
+
+@dataclass(eq=False)
+class DatasetImportJob(Resource):
+    kind = "dataset-import-job"
+    arn_member = "datasetImportJobArn"
+    name_member = "jobName"
+
+    dataset_arn: str = ""
+    data_location: str = ""
+    role_arn: str | None = None
+    import_mode: str = "FULL"
+    publish_attribution_metrics: bool = False
+    rows_imported: int = 0
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "datasetArn": self.dataset_arn,
+            "dataSource": {"dataLocation": self.data_location},
+            "roleArn": self.role_arn,
+            "importMode": self.import_mode,
+            "publishAttributionMetricsToS3": self.publish_attribution_metrics,
+        }
+
+
+def bulk_imports(backend, dataset: Dataset) -> list[DatasetImportJob]:
+    """The import jobs that gave (or are giving) this dataset bulk data; a dataset re-created under the same ARN
+    does not inherit those of its predecessor."""
+    return backend.all(
+        DatasetImportJob,
+        lambda j: j.dataset_arn == dataset.arn and j.creation >= dataset.creation and j.status != CREATE_FAILED,
+    )
+
+
+@operation("CreateDatasetImportJob")
+def create_dataset_import_job(
+    backend,
+    job_name,
+    dataset_arn,
+    data_source,
+    role_arn=None,
+    tags=None,
+    import_mode=None,
+    publish_attribution_metrics_to_s3=None,
+):
+    dataset = backend.get(dataset_arn, Dataset)
+    require_active(dataset, "The dataset")
+    url = (data_source or {}).get("dataLocation")
+    if not url:
+        raise InvalidInputException("dataSource.dataLocation is required: the S3 path of a CSV file or folder.")
+    mode = import_mode or "FULL"
+    if mode == "INCREMENTAL" and not bulk_imports(backend, dataset):
+        raise InvalidInputException(
+            f"The dataset {dataset.arn} has no bulk data yet; its first dataset import job must use importMode FULL."
+        )
+    reach_s3(backend, role_arn, url, READ_ACTIONS)
+    job = backend.add(
+        DatasetImportJob(
+            arn=backend.arn(f"dataset-import-job/{job_name}"),
+            name=job_name,
+            dataset_arn=dataset.arn,
+            data_location=url,
+            role_arn=role_arn,
+            import_mode=mode,
+            publish_attribution_metrics=bool(publish_attribution_metrics_to_s3),
+            tags=tags_of(tags),
+        )
+    )
+
+    def work():
+        location = reach_s3(backend, role_arn, url, READ_ACTIONS, JobFailed)
+        try:
+            objects = read_objects(backend.account_id, backend.region_name, location)
+        except S3AccessError as exc:
+            raise JobFailed(str(exc)) from None
+        table = dataset.table
+        frame = read_csvs(objects, table.schema, REQUIRED_FIELDS[dataset.dataset_type])
+        backend.jobs.check()
+
+        def commit():
+            (table.replace if job.import_mode == "FULL" else table.append)(frame)
+            job.rows_imported = len(frame)
+
+        return commit
+
+    start_create(backend.jobs, backend.lock, job, work)
+    return {"datasetImportJobArn": job.arn}
+
+
+@operation("DescribeDatasetImportJob")
+def describe_dataset_import_job(backend, dataset_import_job_arn):
+    return {"datasetImportJob": backend.get(dataset_import_job_arn, DatasetImportJob).describe()}
+
+
+@operation("ListDatasetImportJobs")
+def list_dataset_import_jobs(backend, dataset_arn=None, next_token=None, max_results=None):
+    jobs = backend.all(DatasetImportJob, lambda j: dataset_arn in (None, j.dataset_arn))
+    return listing(jobs, "datasetImportJobs", "DatasetImportJobSummary", next_token, max_results)

@@ -1,0 +1,161 @@
+"""Solution versions: a training run of a solution's recipe on its dataset group, and its metrics."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from personalize_emulator import settings
+from personalize_emulator.api.control.common import listing, require_active, tags_of
+from personalize_emulator.api.control.solutions import (
+    UPDATABLE_RECIPES,
+    Solution,
+    requested_hyperparameters,
+    versions_of,
+)
+from personalize_emulator.errors import InvalidInputException, ResourceInUseException
+from personalize_emulator.protocol.registry import operation
+from personalize_emulator.recipes import Model, TrainingConfig, trainable
+from personalize_emulator.resources.arns import solution_version_arn
+from personalize_emulator.resources.base import Resource
+from personalize_emulator.resources.lifecycle import (
+    ACTIVE,
+    CREATE_IN_PROGRESS,
+    CREATE_PENDING,
+    CREATE_STOPPED,
+    CREATE_STOPPING,
+    set_status,
+    start_create,
+)
+from personalize_emulator.training import runs
+
+
+@dataclass(eq=False)
+class SolutionVersion(Resource):
+    kind = "solution-version"
+    arn_member = "solutionVersionArn"
+
+    solution: Solution = field(default=None)  # type: ignore[assignment]
+    training_mode: str = "FULL"
+    hyperparameters: dict[str, str] = field(default_factory=dict)
+    training_hours: float | None = None
+    tuned: bool = False  # the hyperparameters came from performHPO
+    model: Model | None = None
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    def describe(self) -> dict[str, Any]:
+        out = super().describe()
+        if not self.name:
+            del out["name"]
+        return out
+
+    def details(self) -> dict[str, Any]:
+        s = self.solution
+        config = dict(s.solution_config)
+        config["algorithmHyperParameters"] = self.hyperparameters
+        return {
+            "solutionArn": s.arn,
+            "performHPO": s.perform_hpo,
+            "performAutoML": False,
+            "performIncrementalUpdate": s.perform_incremental_update,
+            "recipeArn": s.recipe_arn,
+            "eventType": s.event_type,
+            "datasetGroupArn": s.dataset_group_arn,
+            "solutionConfig": config,
+            "trainingHours": self.training_hours,
+            "trainingMode": self.training_mode,
+            "tunedHPOParams": {"algorithmHyperParameters": self.hyperparameters} if self.tuned else None,
+            "trainingType": "MANUAL",
+        }
+
+
+@operation("CreateSolutionVersion")
+def create_solution_version(backend, solution_arn, training_mode=None, name=None, tags=None):
+    solution = backend.get(solution_arn, Solution)
+    require_active(solution, "The solution")
+    mode = training_mode or "FULL"
+    recipe = trainable(solution.recipe_name)
+    previous = _latest_full_model(solution) if mode == "UPDATE" else None
+    if mode == "UPDATE":
+        if solution.recipe_name not in UPDATABLE_RECIPES:
+            raise InvalidInputException(
+                "trainingMode UPDATE is only for the User-Personalization and legacy HRNN-Coldstart recipes; "
+                f"this solution uses {solution.recipe_name}."
+            )
+        if previous is None:
+            raise InvalidInputException(
+                "trainingMode UPDATE needs an ACTIVE solution version trained with trainingMode FULL."
+            )
+    if mode == "AUTOTRAIN":
+        raise InvalidInputException("trainingMode AUTOTRAIN is set by Amazon Personalize itself, not by callers.")
+    hyperparameters = recipe.hyperparameters(requested_hyperparameters(solution.solution_config))
+    version = backend.add(
+        SolutionVersion(
+            arn=solution_version_arn(solution.arn),
+            name=name or "",
+            solution=solution,
+            training_mode=mode,
+            hyperparameters=hyperparameters,
+            tags=tags_of(tags),
+        )
+    )
+    solution.versions.append(version)
+
+    def work():
+        data = runs.snapshot(backend, solution.dataset_group_arn, solution.solution_config, solution.event_type)
+        config = TrainingConfig(hyperparameters, solution.solution_config, mode, settings.seed())
+        hpo = (solution.solution_config.get("hpoConfig") or {}) if solution.perform_hpo and mode == "FULL" else None
+        started = time.monotonic()
+        trained = runs.train(
+            recipe, data, config, previous.model if previous else None, previous.metrics if previous else None, hpo
+        )
+        backend.jobs.check()
+        hours = (time.monotonic() - started) / 3600
+
+        def commit():
+            version.model, version.metrics, version.training_hours = trained.model, trained.metrics, round(hours, 6)
+            version.hyperparameters = trained.hyperparameters
+            version.tuned = trained.tuned
+
+        return commit
+
+    start_create(backend.jobs, backend.lock, version, work)
+    return {"solutionVersionArn": version.arn}
+
+
+def _latest_full_model(solution: Solution) -> SolutionVersion | None:
+    return next((v for v in versions_of(solution) if v.status == ACTIVE and v.model is not None), None)
+
+
+@operation("DescribeSolutionVersion")
+def describe_solution_version(backend, solution_version_arn):
+    return {"solutionVersion": backend.get(solution_version_arn, SolutionVersion).describe()}
+
+
+@operation("ListSolutionVersions")
+def list_solution_versions(backend, solution_arn=None, next_token=None, max_results=None):
+    if solution_arn is not None:
+        backend.get(solution_arn, Solution)
+    found = backend.all(SolutionVersion, lambda v: solution_arn in (None, v.solution.arn))
+    return listing(found, "solutionVersions", "SolutionVersionSummary", next_token, max_results)
+
+
+@operation("StopSolutionVersionCreation")
+def stop_solution_version_creation(backend, solution_version_arn):
+    """As AWS documents: CREATE PENDING goes straight to CREATE STOPPED; CREATE IN_PROGRESS passes through
+    CREATE STOPPING while the training run winds down."""
+    version = backend.get(solution_version_arn, SolutionVersion)
+    with backend.lock:
+        if version.status not in (CREATE_PENDING, CREATE_IN_PROGRESS):
+            raise ResourceInUseException(
+                f"The solution version {version.arn} is {version.status}; only a version being created can be stopped."
+            )
+        set_status(version, CREATE_STOPPED if version.status == CREATE_PENDING else CREATE_STOPPING)
+
+
+@operation("GetSolutionMetrics")
+def get_solution_metrics(backend, solution_version_arn):
+    version = backend.get(solution_version_arn, SolutionVersion)
+    require_active(version, "The solution version")
+    return {"solutionVersionArn": version.arn, "metrics": version.metrics}

@@ -1,0 +1,186 @@
+"""Solutions: a recipe and its configuration, bound to a dataset group."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from personalize_emulator.api.control.common import delete_unless_used, listing, require_active, tags_of
+from personalize_emulator.api.control.dataset_groups import DatasetGroup
+from personalize_emulator.api.control.recipes import recipe_entry
+from personalize_emulator.errors import InvalidInputException, ResourceInUseException
+from personalize_emulator.protocol.registry import operation
+from personalize_emulator.recipes import trainable
+from personalize_emulator.resources.base import Resource, project
+from personalize_emulator.resources.lifecycle import ACTIVE, IN_FLIGHT, start_create
+
+# Recipes whose versions can be trained incrementally with trainingMode=UPDATE: "User-Personalization recipe or
+# the legacy HRNN-Coldstart recipe", says CreateSolutionVersion.
+UPDATABLE_RECIPES = {"aws-user-personalization", "aws-hrnn-coldstart"}
+
+
+@dataclass(eq=False)
+class Solution(Resource):
+    kind = "solution"
+    arn_member = "solutionArn"
+
+    dataset_group_arn: str = ""
+    recipe_arn: str = ""
+    event_type: str | None = None
+    solution_config: dict[str, Any] = field(default_factory=dict)
+    perform_hpo: bool = False
+    perform_auto_training: bool = True
+    perform_incremental_update: bool | None = None
+    latest_update: dict[str, Any] | None = None
+    versions: list[Any] = field(default_factory=list)
+
+    @property
+    def recipe_name(self) -> str:
+        return self.recipe_arn.rsplit("/", 1)[-1]
+
+    def details(self) -> dict[str, Any]:
+        versions = versions_of(self)
+        return {
+            "performHPO": self.perform_hpo,
+            "performAutoML": False,
+            "performAutoTraining": self.perform_auto_training,
+            "performIncrementalUpdate": self.perform_incremental_update,
+            "recipeArn": self.recipe_arn,
+            "datasetGroupArn": self.dataset_group_arn,
+            "eventType": self.event_type,
+            "solutionConfig": self.solution_config,
+            "latestSolutionVersion": project(versions[0].describe(), "SolutionVersionSummary") if versions else None,
+            "latestSolutionUpdate": self.latest_update,
+        }
+
+
+def versions_of(solution: Solution) -> list[Any]:
+    """The solution's versions, newest first."""
+    return sorted(solution.versions, key=lambda v: v.creation, reverse=True)
+
+
+@operation("CreateSolution")
+def create_solution(
+    backend,
+    name,
+    dataset_group_arn,
+    recipe_arn=None,
+    perform_hpo=None,
+    perform_auto_ml=None,
+    perform_auto_training=None,
+    perform_incremental_update=None,
+    event_type=None,
+    solution_config=None,
+    tags=None,
+):
+    group = backend.get(dataset_group_arn, DatasetGroup)
+    require_active(group, "The dataset group")
+    if perform_auto_ml:
+        raise InvalidInputException("performAutoML is not supported by personalize_emulator; choose a recipeArn.")
+    if not recipe_arn:
+        raise InvalidInputException("recipeArn is required when performAutoML is false.")
+    entry = recipe_entry(recipe_arn)
+    if trainable(entry.name) is None:
+        raise InvalidInputException(
+            f"The recipe {entry.name} is not implemented by personalize_emulator yet; no stand-in results are given. "
+            "Trainable recipes are listed in the README."
+        )
+    if solution_config and "eventValueThreshold" in solution_config:
+        try:
+            float(solution_config["eventValueThreshold"])
+        except ValueError:
+            raise InvalidInputException(
+                "solutionConfig.eventValueThreshold must be a number, given as a string."
+            ) from None
+    _check_tuning(trainable(entry.name), solution_config or {}, bool(perform_hpo))
+    solution = backend.add(
+        Solution(
+            arn=backend.arn(f"solution/{name}"),
+            name=name,
+            dataset_group_arn=group.arn,
+            recipe_arn=recipe_arn,
+            event_type=event_type,
+            solution_config=solution_config or {},
+            perform_hpo=bool(perform_hpo),
+            perform_auto_training=True if perform_auto_training is None else perform_auto_training,
+            perform_incremental_update=perform_incremental_update,
+            tags=tags_of(tags),
+        )
+    )
+    start_create(backend.jobs, backend.lock, solution)
+    return {"solutionArn": solution.arn}
+
+
+def requested_hyperparameters(config: dict[str, Any]) -> dict[str, str]:
+    """`algorithmHyperParameters` with `featureTransformationParameters`: the guide's tables list featurization
+    hyperparameters with the others, and AWS's HRNN-Coldstart sample passes its cold_start_* in the latter."""
+    return {**(config.get("algorithmHyperParameters") or {}), **(config.get("featureTransformationParameters") or {})}
+
+
+def _check_tuning(recipe, config: dict[str, Any], perform_hpo: bool) -> None:
+    """Refuse at creation what training would refuse: unknown or out-of-range hyperparameters, and ranges
+    for hyperparameters the recipe does not have."""
+    recipe.hyperparameters(requested_hyperparameters(config))
+    if not perform_hpo:
+        return
+    if not recipe.search_space:
+        raise InvalidInputException(f"performHPO needs a recipe with hyperparameters to tune; {recipe.name} has none.")
+    ranges = (config.get("hpoConfig") or {}).get("algorithmHyperParameterRanges") or {}
+    known = set(recipe.hyperparameters({}))
+    named = {spec.get("name") for kind in ranges.values() for spec in kind}
+    if named - known:
+        raise InvalidInputException(
+            f"hpoConfig ranges name hyperparameters that {recipe.name} does not have: "
+            f"{', '.join(sorted(named - known))}."
+        )
+
+
+@operation("DescribeSolution")
+def describe_solution(backend, solution_arn):
+    return {"solution": backend.get(solution_arn, Solution).describe()}
+
+
+@operation("ListSolutions")
+def list_solutions(backend, dataset_group_arn=None, next_token=None, max_results=None):
+    found = backend.all(Solution, lambda s: dataset_group_arn in (None, s.dataset_group_arn))
+    return listing(found, "solutions", "SolutionSummary", next_token, max_results)
+
+
+@operation("UpdateSolution")
+def update_solution(
+    backend, solution_arn, perform_auto_training=None, perform_incremental_update=None, solution_update_config=None
+):
+    solution = backend.get(solution_arn, Solution)
+    require_active(solution, "The solution")
+    with backend.lock:
+        if perform_auto_training is not None:
+            solution.perform_auto_training = perform_auto_training
+        if perform_incremental_update is not None:
+            solution.perform_incremental_update = perform_incremental_update
+        now = time.time()
+        solution.latest_update = {
+            "solutionUpdateConfig": solution_update_config or {},
+            "status": ACTIVE,
+            "performAutoTraining": solution.perform_auto_training,
+            "performIncrementalUpdate": solution.perform_incremental_update,
+            "creationDateTime": now,
+            "lastUpdatedDateTime": now,
+        }
+    return {"solutionArn": solution.arn}
+
+
+@operation("DeleteSolution")
+def delete_solution(backend, solution_arn):
+    from personalize_emulator.api.control.campaigns import Campaign
+
+    solution = backend.get(solution_arn, Solution)
+    versions = {v.arn for v in solution.versions}
+    training = [v.arn for v in solution.versions if v.status in IN_FLIGHT]
+    if training:  # AWS refuses while a version is CREATE PENDING or CREATE IN_PROGRESS
+        raise ResourceInUseException(
+            f"{solution.arn} has the solution version {training[0]} in training; wait for it to finish "
+            "or stop it with StopSolutionVersionCreation, then delete the solution."
+        )
+    campaigns = backend.all(Campaign, lambda c: c.serves_any(versions))
+    delete_unless_used(backend, solution, campaigns, also_remove=versions)

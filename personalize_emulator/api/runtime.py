@@ -1,0 +1,126 @@
+"""personalize-runtime: recommendations and rankings answered by the campaign's trained model."""
+
+from __future__ import annotations
+
+import uuid
+import zlib
+
+import numpy as np
+
+from personalize_emulator import settings
+from personalize_emulator.api.control.campaigns import Campaign
+from personalize_emulator.errors import InvalidInputException, ResourceNotFoundException
+from personalize_emulator.protocol.registry import operation
+from personalize_emulator.resources.lifecycle import ACTIVE
+from personalize_emulator.serving import answers, item_metadata
+from personalize_emulator.serving.promotions import recommend_with_promotion
+
+DEFAULT_RESULTS = 25
+MAX_RESULTS = 500
+MAX_RESULTS_WITH_METADATA = 50
+# AWS says why an item is listed only for this recipe; of its reasons, "Promoted item" is the one that applies
+# here ("Exploration" needs exploration, which v2 does without; "Popular item" fills lists this model fills itself).
+RECIPES_WITH_REASONS = {"aws-user-personalization-v2"}
+
+
+def _serving_campaign(backend, campaign_arn: str | None, recommender_arn: str | None = None) -> Campaign:
+    if recommender_arn:
+        raise ResourceNotFoundException.for_arn(recommender_arn)
+    if not campaign_arn:
+        raise InvalidInputException("Either campaignArn or recommenderArn is required.")
+    campaign = backend.get(campaign_arn, Campaign)
+    if campaign.status != ACTIVE:
+        raise InvalidInputException(f"The campaign {campaign_arn} is {campaign.status}; it serves only when ACTIVE.")
+    return campaign
+
+
+def exploration_rng(campaign: Campaign, user_id: str | None) -> np.random.Generator:
+    """The random stream of one request: the emulator's seed, the campaign, the user, and the campaign's count of
+    requests, so that a fixed seed gives the same lists in the same order of calls."""
+    campaign.requests += 1
+    user = zlib.crc32((user_id or "").encode())
+    return np.random.default_rng([settings.seed(), zlib.crc32(campaign.arn.encode()), user, campaign.requests])
+
+
+def _answer(backend, campaign: Campaign, key: str, scored: list[tuple], columns: dict[str, str] | None = None) -> dict:
+    """The answer's items from (item id, score[, promotion name]) entries, with their metadata when asked for."""
+    recommendation_id = f"RID-{uuid.uuid4()}"
+    item_ids = [entry[0] for entry in scored]
+    backend.remember_recommendation(recommendation_id, item_ids)
+    items = [{"itemId": e[0], "score": e[1], "promotionName": e[2] if len(e) > 2 else None} for e in scored]
+    if campaign.version.solution.recipe_name in RECIPES_WITH_REASONS:
+        for item in items:
+            item["reason"] = ["Promoted item"] if item["promotionName"] else None
+    if columns is not None:
+        group = campaign.version.solution.dataset_group_arn
+        for item, metadata in zip(items, item_metadata.metadata_of(backend, group, item_ids, columns), strict=True):
+            item["metadata"] = metadata
+    return {key: items, "recommendationId": recommendation_id}
+
+
+@operation("GetRecommendations")
+def get_recommendations(
+    backend,
+    campaign_arn=None,
+    item_id=None,
+    user_id=None,
+    num_results=None,
+    context=None,
+    filter_arn=None,
+    filter_values=None,
+    recommender_arn=None,
+    promotions=None,
+    metadata_columns=None,
+):
+    campaign = _serving_campaign(backend, campaign_arn, recommender_arn)
+    count = DEFAULT_RESULTS if num_results is None else num_results
+    limit = MAX_RESULTS_WITH_METADATA if metadata_columns else MAX_RESULTS
+    if count > limit:
+        raise InvalidInputException(f"numResults must be at most {limit}; got {count}.")
+    columns = item_metadata.requested_columns(backend, campaign, metadata_columns)
+    exploration = campaign.campaign_config.get("itemExplorationConfig")
+    rng = exploration_rng(campaign, user_id) if exploration or promotions else None
+    request = {
+        "user_id": user_id,
+        "item_id": item_id,
+        "context": context,
+        "filter_arn": filter_arn,
+        "filter_values": filter_values,
+        "exploration": exploration,
+    }
+    if promotions:
+        scored = recommend_with_promotion(
+            backend, campaign.version, promotions[0], num_results=count, rng=rng, **request
+        )
+    else:
+        scored = answers.recommend(backend, campaign.version, num_results=count, rng=rng, **request)
+    return _answer(backend, campaign, "itemList", scored, columns)
+
+
+@operation("GetPersonalizedRanking")
+def get_personalized_ranking(
+    backend,
+    campaign_arn,
+    input_list,
+    user_id,
+    context=None,
+    filter_arn=None,
+    filter_values=None,
+    metadata_columns=None,
+):
+    campaign = _serving_campaign(backend, campaign_arn)
+    limit = MAX_RESULTS_WITH_METADATA if metadata_columns else MAX_RESULTS
+    if len(input_list) > limit:
+        raise InvalidInputException(f"inputList can hold at most {limit} items; got {len(input_list)}.")
+    columns = item_metadata.requested_columns(backend, campaign, metadata_columns)
+    ranked = answers.rank(
+        backend,
+        campaign.version,
+        user_id=user_id,
+        input_list=input_list,
+        context=context,
+        filter_arn=filter_arn,
+        filter_values=filter_values,
+        subject=f"The campaign {campaign.arn}",
+    )
+    return _answer(backend, campaign, "personalizedRanking", ranked, columns)

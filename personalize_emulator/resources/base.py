@@ -1,0 +1,55 @@
+"""What every Personalize resource shares: an ARN, a name, a status, timestamps, tags."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from personalize_emulator.protocol.service_models import CONTROL_PLANE, service_model
+from personalize_emulator.resources.lifecycle import CREATE_PENDING
+
+
+@dataclass(eq=False)
+class Resource:
+    kind: ClassVar[str]
+    """The ARN's resource type, e.g. `dataset-group`."""
+    arn_member: ClassVar[str]
+    """The member that carries the ARN on the wire, e.g. `datasetGroupArn`."""
+    name_member: ClassVar[str] = "name"
+    """The member that carries the name on the wire (`jobName` for jobs)."""
+    has_status: ClassVar[bool] = True
+
+    arn: str
+    name: str
+    status: str = CREATE_PENDING
+    creation: float = field(default_factory=time.time)
+    last_updated: float = 0.0
+    failure_reason: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.last_updated = self.last_updated or self.creation
+
+    def describe(self) -> dict[str, Any]:
+        """The resource as its Describe operation returns it (wire names)."""
+        out: dict[str, Any] = {
+            self.arn_member: self.arn,
+            self.name_member: self.name,
+            "creationDateTime": self.creation,
+            "lastUpdatedDateTime": self.last_updated,
+        }
+        if self.has_status:
+            out["status"] = self.status
+            out["failureReason"] = self.failure_reason
+        return out | self.details()
+
+    def details(self) -> dict[str, Any]:
+        """Members particular to this kind of resource."""
+        return {}
+
+
+def project(description: dict[str, Any], shape_name: str) -> dict[str, Any]:
+    """Keep the members that the model's shape `shape_name` has: a summary is the description, projected."""
+    members = service_model(CONTROL_PLANE).shape_for(shape_name).members
+    return {key: value for key, value in description.items() if key in members}

@@ -1,0 +1,180 @@
+"""Statuses and the background work that moves them, so a polling loop sees real transitions.
+
+Every status change goes through `set_status`; every create and delete runs through `start_create` and
+`start_delete`, on a thread owned by the backend so that a reset stops it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from personalize_emulator import settings
+
+if TYPE_CHECKING:
+    from personalize_emulator.resources.base import Resource
+
+log = logging.getLogger("personalize_emulator")
+
+CREATE_PENDING = "CREATE PENDING"
+CREATE_IN_PROGRESS = "CREATE IN_PROGRESS"
+ACTIVE = "ACTIVE"
+CREATE_FAILED = "CREATE FAILED"
+CREATE_STOPPING = "CREATE STOPPING"
+CREATE_STOPPED = "CREATE STOPPED"
+DELETE_PENDING = "DELETE PENDING"
+DELETE_IN_PROGRESS = "DELETE IN_PROGRESS"
+DELETING = {DELETE_PENDING, DELETE_IN_PROGRESS}
+IN_FLIGHT = {CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_STOPPING} | DELETING
+
+
+class JobFailed(Exception):
+    """Raised by a job's work to end it in `CREATE FAILED` with this message as `failureReason`."""
+
+
+class JobStopped(Exception):
+    """Raised when the backend was reset or the job was asked to stop."""
+
+
+def set_status(resource: Resource, status: str, reason: str | None = None) -> None:
+    resource.status = status
+    resource.last_updated = time.time()
+    if reason is not None:
+        resource.failure_reason = reason
+
+
+class Jobs:
+    """The background threads of one backend (one account and region)."""
+
+    def __init__(self, on_change: Callable[[], None] | None = None) -> None:
+        self._stopped = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._on_change = on_change
+        # Status changes made and saved, counted so that a reader can wait until what it saw is durable.
+        self._counts = threading.Condition()
+        self._made = self._saved = 0
+
+    def changed(self) -> None:
+        """A status moved: let the backend save its state (a no-op without a store)."""
+        if self._on_change is not None:
+            self._on_change()
+
+    @contextmanager
+    def changing(self, lock: threading.RLock) -> Iterator[None]:
+        """Hold `lock` for a status change, counted before anyone can see it."""
+        with lock:
+            with self._counts:
+                self._made += 1
+            yield
+
+    def made(self) -> int:
+        return self._made
+
+    def mark_saved(self, made: int) -> None:
+        """The changes counted up to `made` are saved."""
+        with self._counts:
+            self._saved = max(self._saved, made)
+            self._counts.notify_all()
+
+    def wait_saved(self, timeout: float = 10.0) -> None:
+        """Return once every change made so far is saved (or after `timeout`, if saving fails)."""
+        with self._counts:
+            made = self._made
+            self._counts.wait_for(lambda: self._saved >= made, timeout)
+
+    def submit(self, name: str, fn: Callable[[], None]) -> None:
+        thread = threading.Thread(target=fn, name=f"personalize-{name}", daemon=True)
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def pause(self, seconds: float | None = None) -> None:
+        """Hold the current status for one pace step; raise `JobStopped` if the backend is reset meanwhile."""
+        if self._stopped.wait(settings.pace() if seconds is None else seconds):
+            raise JobStopped()
+
+    def check(self) -> None:
+        if self._stopped.is_set():
+            raise JobStopped()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopped.set()
+        for thread in self._threads:
+            if thread is not threading.current_thread():
+                thread.join(timeout)
+
+    def idle(self) -> bool:
+        return not any(t.is_alive() for t in self._threads)
+
+
+def start_create(
+    jobs: Jobs,
+    lock: threading.RLock,
+    resource: Resource,
+    work: Callable[[], Callable[[], None] | None] | None = None,
+) -> None:
+    """Move `resource` from `CREATE PENDING` through `CREATE IN_PROGRESS` to `ACTIVE` or `CREATE FAILED`.
+
+    `work` runs outside the lock (it may take long) and may return a `commit` callable, run under the lock
+    just before the resource turns `ACTIVE`, so results appear atomically with the status.
+    """
+
+    def run() -> None:
+        try:
+            jobs.pause()
+            with jobs.changing(lock):
+                if resource.status == CREATE_STOPPING:
+                    set_status(resource, CREATE_STOPPED)
+                if resource.status != CREATE_PENDING:
+                    return
+                set_status(resource, CREATE_IN_PROGRESS)
+            jobs.changed()
+            commit = work() if work else None
+            jobs.pause()
+            with jobs.changing(lock):
+                if resource.status == CREATE_STOPPING:
+                    set_status(resource, CREATE_STOPPED)
+                    return
+                if commit:
+                    commit()
+                set_status(resource, ACTIVE)
+        except JobStopped:
+            with jobs.changing(lock):
+                if resource.status == CREATE_STOPPING:
+                    set_status(resource, CREATE_STOPPED)
+        except JobFailed as failure:
+            with jobs.changing(lock):  # a run asked to stop ends stopped, even if its work failed meanwhile
+                if resource.status == CREATE_STOPPING:
+                    set_status(resource, CREATE_STOPPED)
+                else:
+                    set_status(resource, CREATE_FAILED, str(failure))
+        except Exception as exc:  # a bug of ours must not leave the resource in progress forever
+            log.exception("job for %s failed", resource.arn)
+            with jobs.changing(lock):
+                set_status(resource, CREATE_FAILED, f"Internal error in personalize_emulator: {exc!r}")
+        jobs.changed()
+
+    jobs.submit(resource.arn.rsplit(":", 1)[-1], run)
+
+
+def start_delete(jobs: Jobs, lock: threading.RLock, resource: Resource, remove: Callable[[], None]) -> None:
+    """Move `resource` through `DELETE PENDING` and `DELETE IN_PROGRESS`, then call `remove` under the lock."""
+    set_status(resource, DELETE_PENDING)
+
+    def run() -> None:
+        try:
+            jobs.pause()
+            with jobs.changing(lock):
+                set_status(resource, DELETE_IN_PROGRESS)
+            jobs.changed()
+            jobs.pause()
+            with jobs.changing(lock):
+                remove()
+        except JobStopped:
+            pass
+        jobs.changed()
+
+    jobs.submit(resource.arn.rsplit(":", 1)[-1], run)

@@ -1,0 +1,1 @@
+"""Running a training: the dataset group's snapshot, AWS's minimums, tuning, offline metrics."""
