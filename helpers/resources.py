@@ -16,6 +16,8 @@ from typing import Any
 import pandas as pd
 from botocore.exceptions import ClientError
 
+from personalize_emulator.testing import bucket_policy, trust_policy
+
 from .target import Target
 from .waiting import describe, wait_for_active
 
@@ -87,29 +89,6 @@ def create_bucket(target: Target, bucket: str, actions: tuple[str, ...] = ("s3:G
             raise
     s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(bucket_policy(bucket, actions)))
     return bucket
-
-
-def bucket_policy(bucket: str, actions: tuple[str, ...] = ("s3:GetObject", "s3:ListBucket")) -> dict[str, Any]:
-    """The bucket policy AWS documents: the Personalize service principal may perform `actions` on the bucket."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "personalize.amazonaws.com"},
-                "Action": list(actions),
-                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-            }
-        ],
-    }
-
-
-def trust_policy(service: str = "personalize.amazonaws.com") -> dict[str, Any]:
-    """A role trust policy that lets `service` assume the role."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}],
-    }
 
 
 def create_personalize_role(target: Target, role_name: str) -> str:

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from personalize_emulator.adapters.http_server import DEFAULT_HOST, DEFAULT_PORT
+from personalize_emulator.adapters.http_server import serve as serve_http
+from personalize_emulator.demo import main as run_demo
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,12 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--endpoint-url", help="run against a server (or real AWS) instead of in-process")
     args = parser.parse_args(argv)
     if args.command == "serve":
-        from personalize_emulator.adapters.http_server import serve as run_server
-
-        run_server(args.host, args.port, args.data_dir)
+        serve_http(args.host, args.port, args.data_dir)
     else:
-        from personalize_emulator.demo import main as run_demo
-
         run_demo(args.endpoint_url)
     return 0
 

@@ -2,13 +2,13 @@
 
 Nothing here is specific to the emulator except `main`, which picks where to run: in-process under
 `mock_aws()` by default, or against `--endpoint-url` (a running `python -m personalize_emulator serve`).
-`run_workflow` is the script a reader would run on real AWS; the tutorial `helpers` make its bucket and role,
-wait, and clean up.
+`run_workflow` is the script a reader would run on real AWS (in us-east-1), clean-up included.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +17,8 @@ import boto3
 import numpy as np
 import pandas as pd
 
-from helpers import Target, clean_up, create_bucket, create_personalize_role, select_target, upload_csv, wait_for_active
+from personalize_emulator.adapters.moto_plugin import mock_aws
+from personalize_emulator.testing import ROLE_POLICY, create_bucket_and_role, wait_for_status, wait_until_gone
 
 REGION = "us-east-1"
 NAME = "emulator-demo"
@@ -47,32 +48,40 @@ def synthetic_interactions(users: int = 300, items: int = 120, per_user: int = 1
     return pd.DataFrame(rows, columns=["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"])
 
 
-def run_workflow(target: Target, log: Callable[[str], None] = print) -> dict[str, Any]:
+def run_workflow(session: boto3.session.Session, endpoint_url: str | None = None, log: Callable[[str], None] = print):
     """Bucket, role, dataset group, schema, import, solution, version, metrics, campaign, recommendations,
-    events, then the clean-up. Returns what it got."""
-    personalize = target.client("personalize")
-    runtime = target.client("personalize-runtime")
-    events = target.client("personalize-events")
-    account = target.client("sts").get_caller_identity()["Account"]
-    bucket = create_bucket(target, f"{NAME}-{account}")
-    role_arn = create_personalize_role(target, f"{NAME}-role")
+    events, then the clean-up, in plain boto3. Returns what it got."""
+
+    def client(name: str) -> Any:
+        return session.client(name, endpoint_url=endpoint_url)
+
+    personalize, runtime, events = client("personalize"), client("personalize-runtime"), client("personalize-events")
+    s3, iam = client("s3"), client("iam")
+    account = client("sts").get_caller_identity()["Account"]
+    bucket = f"{NAME}-{account}"
+    role_arn = create_bucket_and_role(s3, iam, bucket, f"{NAME}-role")
     frame = synthetic_interactions()
-    uri = upload_csv(target, frame, bucket, "interactions.csv")
-    log(f"uploaded {len(frame)} interactions to {uri}")
+    s3.put_object(Bucket=bucket, Key="interactions.csv", Body=frame.to_csv(index=False).encode())
+    log(f"uploaded {len(frame)} interactions to s3://{bucket}/interactions.csv")
+
+    def active(describe: Callable[..., dict], key: str, **arn: str) -> dict[str, Any]:
+        return wait_for_status(lambda: describe(**arn)[key])
 
     group_arn = personalize.create_dataset_group(name=NAME)["datasetGroupArn"]
-    wait_for_active(target, group_arn, personalize=personalize)
-    schema_arn = personalize.create_schema(name=f"{NAME}-interactions", schema=json.dumps(INTERACTIONS_SCHEMA))[
-        "schemaArn"
-    ]
+    active(personalize.describe_dataset_group, "datasetGroup", datasetGroupArn=group_arn)
+    schema = json.dumps(INTERACTIONS_SCHEMA)
+    schema_arn = personalize.create_schema(name=f"{NAME}-interactions", schema=schema)["schemaArn"]
     dataset_arn = personalize.create_dataset(
         name=f"{NAME}-interactions", datasetGroupArn=group_arn, datasetType="Interactions", schemaArn=schema_arn
     )["datasetArn"]
-    wait_for_active(target, dataset_arn, personalize=personalize)
+    active(personalize.describe_dataset, "dataset", datasetArn=dataset_arn)
     job_arn = personalize.create_dataset_import_job(
-        jobName=f"{NAME}-import", datasetArn=dataset_arn, roleArn=role_arn, dataSource={"dataLocation": uri}
+        jobName=f"{NAME}-import",
+        datasetArn=dataset_arn,
+        roleArn=role_arn,
+        dataSource={"dataLocation": f"s3://{bucket}/interactions.csv"},
     )["datasetImportJobArn"]
-    wait_for_active(target, job_arn, personalize=personalize)
+    active(personalize.describe_dataset_import_job, "datasetImportJob", datasetImportJobArn=job_arn)
     log(f"imported into {dataset_arn}")
 
     solution_arn = personalize.create_solution(
@@ -80,22 +89,22 @@ def run_workflow(target: Target, log: Callable[[str], None] = print) -> dict[str
         datasetGroupArn=group_arn,
         recipeArn="arn:aws:personalize:::recipe/aws-popularity-count",
     )["solutionArn"]
-    wait_for_active(target, solution_arn, personalize=personalize)
+    active(personalize.describe_solution, "solution", solutionArn=solution_arn)
     version_arn = personalize.create_solution_version(solutionArn=solution_arn)["solutionVersionArn"]
-    wait_for_active(target, version_arn, personalize=personalize)
+    active(personalize.describe_solution_version, "solutionVersion", solutionVersionArn=version_arn)
     metrics = personalize.get_solution_metrics(solutionVersionArn=version_arn)["metrics"]
     log("offline metrics: " + ", ".join(f"{k}={v:.4f}" for k, v in sorted(metrics.items())))
 
     campaign_arn = personalize.create_campaign(
         name=f"{NAME}-campaign", solutionVersionArn=version_arn, minProvisionedTPS=1
     )["campaignArn"]
-    wait_for_active(target, campaign_arn, personalize=personalize)
+    active(personalize.describe_campaign, "campaign", campaignArn=campaign_arn)
     answer = runtime.get_recommendations(campaignArn=campaign_arn, userId="u1", numResults=10)
     recommended = [item["itemId"] for item in answer["itemList"]]
     log(f"recommendations for u1: {recommended}")
 
     tracker = personalize.create_event_tracker(name=f"{NAME}-tracker", datasetGroupArn=group_arn)
-    wait_for_active(target, tracker["eventTrackerArn"], personalize=personalize)
+    active(personalize.describe_event_tracker, "eventTracker", eventTrackerArn=tracker["eventTrackerArn"])
     events.put_events(
         trackingId=tracker["trackingId"],
         userId="u1",
@@ -111,16 +120,35 @@ def run_workflow(target: Target, log: Callable[[str], None] = print) -> dict[str
     )
     log(f"recorded a click on {recommended[0]} through the event tracker")
 
-    clean_up(target, group_arn, bucket, f"{NAME}-role")
+    # Clean-up in dependency order; each delete waits until the resource is gone.
+    for kind, member, arn in (
+        ("campaign", "campaignArn", campaign_arn),
+        ("solution", "solutionArn", solution_arn),
+        ("event_tracker", "eventTrackerArn", tracker["eventTrackerArn"]),
+        ("dataset", "datasetArn", dataset_arn),
+        ("dataset_group", "datasetGroupArn", group_arn),
+    ):
+        getattr(personalize, f"delete_{kind}")(**{member: arn})
+        wait_until_gone(
+            lambda kind=kind, member=member, arn=arn: getattr(personalize, f"describe_{kind}")(**{member: arn})
+        )
+    personalize.delete_schema(schemaArn=schema_arn)
+    s3.delete_object(Bucket=bucket, Key="interactions.csv")
+    s3.delete_bucket(Bucket=bucket)
+    iam.delete_role_policy(RoleName=f"{NAME}-role", PolicyName=ROLE_POLICY)
+    iam.delete_role(RoleName=f"{NAME}-role")
     log("cleaned up")
     return {"metrics": metrics, "recommended": recommended, "interactions": len(frame)}
 
 
 def main(endpoint_url: str | None = None) -> dict[str, Any]:
     if endpoint_url:
-        return run_workflow(select_target(setting=endpoint_url))
-    from personalize_emulator import mock_aws
-
+        session = boto3.session.Session(
+            aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
+            aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
+            region_name=REGION,
+        )
+        return run_workflow(session, endpoint_url)
     with mock_aws():
         print("running in-process: moto serves S3, IAM and STS; personalize_emulator serves Amazon Personalize")
-        return run_workflow(Target("local", boto3.session.Session(region_name=REGION), None, poll=0.05))
+        return run_workflow(boto3.session.Session(region_name=REGION))

@@ -94,3 +94,8 @@ class NotImplementedOperation(PersonalizeError):
 class InternalFailure(PersonalizeError):
     code = "InternalFailure"
     default_status = 500
+
+
+class JobFailed(Exception):
+    """Raised by a background job's work to end it `CREATE FAILED` with this message as `failureReason` (never sent
+    as an error answer: the resource's status carries it)."""

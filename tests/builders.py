@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from helpers import bucket_policy, trust_policy
 from personalize_emulator.demo import synthetic_interactions
+from personalize_emulator.testing import bucket_policy, trust_policy
 from tests.conftest import wait_until
 from tests.recipes import planted
 

@@ -5,7 +5,7 @@ import pytest
 
 from personalize_emulator.data.avro import REQUIRED_FIELDS, parse_schema
 from personalize_emulator.data.csv_import import read_csvs
-from personalize_emulator.resources.lifecycle import JobFailed
+from personalize_emulator.errors import JobFailed
 
 SCHEMA = parse_schema(
     json.dumps(

@@ -5,7 +5,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from personalize_emulator import configure
-from personalize_emulator.resources.backend import personalize_backends
+from personalize_emulator.adapters.moto_backends import personalize_backends
 from tests.builders import (
     INTERACTIONS_FIELDS,
     campaign,

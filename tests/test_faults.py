@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from helpers import bucket_policy, trust_policy
 from personalize_emulator import configure
+from personalize_emulator.testing import bucket_policy, trust_policy
 from tests.builders import BUCKET, bucket_and_role, dataset, export_records, group, solution, start_import, upload
 from tests.conftest import wait_until
 

@@ -8,8 +8,8 @@ import moto.backends as backends
 import pytest
 
 import personalize_emulator
+from personalize_emulator.adapters.moto_backends import personalize_backends
 from personalize_emulator.adapters.moto_plugin import PluginError, verify
-from personalize_emulator.resources.backend import personalize_backends
 
 
 def test_moto_routes_all_three_personalize_apis_to_the_emulator():

@@ -9,7 +9,6 @@ import boto3
 import pytest
 import requests
 
-from helpers import Target, select_target
 from personalize_emulator import mock_aws
 from personalize_emulator.demo import run_workflow, synthetic_interactions
 
@@ -17,9 +16,7 @@ REGION = "us-east-1"
 
 
 @pytest.fixture
-def managed_policies(monkeypatch):
-    # The script attaches AmazonS3ReadOnlyAccess, as AWS's samples do; moto knows it only when told to load them.
-    monkeypatch.setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+def credentials(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
 
@@ -33,15 +30,14 @@ def check(result: dict) -> None:
     assert result["metrics"]["precision_at_25"] > 0
 
 
-def test_the_workflow_runs_in_process(managed_policies):
+def test_the_workflow_runs_in_process(credentials):
     with mock_aws():
-        target = Target("local", boto3.session.Session(region_name=REGION), None, poll=0.01)
-        check(run_workflow(target, log=lambda _: None))
+        check(run_workflow(boto3.session.Session(region_name=REGION), log=lambda _: None))
 
 
-def test_the_workflow_runs_against_the_server(managed_policies, server_url):
+def test_the_workflow_runs_against_the_server(credentials, server_url):
     requests.post(f"{server_url}/moto-api/reset", timeout=10)
-    check(run_workflow(select_target(setting=server_url), log=lambda _: None))
+    check(run_workflow(boto3.session.Session(region_name=REGION), server_url, log=lambda _: None))
 
 
 def aws_cli(server_url: str, *args: str) -> subprocess.CompletedProcess:

@@ -20,7 +20,13 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoReque
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from personalize_emulator.adapters.moto_backends import personalize_backends
+from personalize_emulator.adapters.moto_plugin import configure_moto_server
 from personalize_emulator.errors import InvalidInputException, PersonalizeError, RequestEntityTooLargeException
+from personalize_emulator.protocol.dispatch import handle, refuse
+from personalize_emulator.store.durable_state import DurableStore
+from personalize_emulator.store.recovery import restore
+from personalize_emulator.store.sqlite import Store
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4566
@@ -55,9 +61,6 @@ class PersonalizeFirst:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if not _PERSONALIZE_SCOPE.search(environ.get("HTTP_AUTHORIZATION", "")):
             return self.moto_app(environ, start_response)
-        from personalize_emulator.protocol.dispatch import handle, refuse
-        from personalize_emulator.resources.backend import personalize_backends
-
         try:
             _bound_body(environ)
         except PersonalizeError as error:
@@ -114,8 +117,7 @@ def is_loopback(host: str) -> bool:
 
 def create_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> BaseWSGIServer:
     """A threaded WSGI server for moto plus Personalize; `port=0` picks a free port."""
-    import personalize_emulator  # noqa: F401  (installs the plug-in into moto)
-
+    configure_moto_server()
     if not is_loopback(host):
         warnings.warn(
             f"personalize_emulator is listening on {host}, not only on loopback: anyone who can reach this "
@@ -152,12 +154,10 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data_dir: Path | N
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     server = create_server(host, port)
     if data_dir is not None:
-        from personalize_emulator.resources.backend import personalize_backends
-        from personalize_emulator.store.recovery import restore
-        from personalize_emulator.store.sqlite import open_store
-
-        durable = open_store(data_dir)
-        print(f"state kept in {durable.path}: {restore(durable, personalize_backends)} resources restored", flush=True)
+        state = DurableStore(Store(data_dir))
+        personalize_backends.make_durable(state)
+        restored = restore(state, personalize_backends)
+        print(f"state kept in {state.store.path}: {restored} resources restored", flush=True)
     url = f"http://{host}:{server.server_address[1]}"
     print(f"personalize_emulator serving moto and Amazon Personalize on {url}", flush=True)
     print(f"  export AWS_ENDPOINT_URL={url}", flush=True)

@@ -11,6 +11,20 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+import moto
+import moto.backend_index as backend_index
+import moto.backends as backends
+import moto.personalize
+import moto.personalize.models
+from moto.core.config import DefaultConfig, default_user_config
+
+from personalize_emulator.adapters.moto_backends import URL_BASE, personalize_backends, serve_request
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 TESTED_MOTO_VERSIONS = ("5.2.5",)
 _HOSTS = ("personalize", "personalize-runtime", "personalize-events")
@@ -22,12 +36,6 @@ class PluginError(RuntimeError):
 
 def install() -> None:
     """Make moto serve Personalize from `personalize_emulator`, in `mock_aws()` and in moto's server."""
-    import moto.backend_index as backend_index
-    import moto.personalize
-    import moto.personalize.models
-
-    from personalize_emulator.resources.backend import URL_BASE, personalize_backends
-
     moto.personalize.personalize_backends = personalize_backends
     moto.personalize.models.personalize_backends = personalize_backends
     ours = ("personalize", re.compile(URL_BASE))
@@ -38,19 +46,30 @@ def install() -> None:
             break
     else:
         patterns.append(ours)
-    # AWS's samples attach the managed policy AmazonS3ReadOnlyAccess; moto knows it only when told to load them.
-    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     verify()
+
+
+def moto_config() -> DefaultConfig:
+    """What Personalize programs need of moto: AWS's samples attach the managed policy AmazonS3ReadOnlyAccess,
+    which moto knows only when it loads AWS's managed policies. Loaded unless `MOTO_IAM_LOAD_MANAGED_POLICIES`
+    says otherwise (loading them costs about a second per IAM backend)."""
+    wanted = os.environ.get("MOTO_IAM_LOAD_MANAGED_POLICIES", "true").lower() == "true"
+    return {"iam": {"load_aws_managed_policies": wanted}}
+
+
+def mock_aws(func: Callable[P, T] | None = None, config: DefaultConfig | None = None) -> Any:
+    """moto's `mock_aws` (a context manager, or a decorator of `func`), with `moto_config()` under `config`."""
+    mock = moto.mock_aws(config=moto_config() | (config or {}))
+    return mock(func) if func is not None else mock
+
+
+def configure_moto_server() -> None:
+    """moto's server reads its global config: give it `moto_config()` when a server starts."""
+    default_user_config.update(moto_config())
 
 
 def verify() -> None:
     """Raise `PluginError` unless moto resolves all three Personalize hosts to our backends."""
-    import moto
-    import moto.backend_index as backend_index
-    import moto.backends as backends
-
-    from personalize_emulator.resources.backend import personalize_backends, serve_request
-
     problems = []
     try:
         if backends.get_backend("personalize") is not personalize_backends:

@@ -5,12 +5,14 @@ An event is in its dataset by the time the call returns.
 
 from __future__ import annotations
 
-from personalize_emulator.api.control.datasets import Dataset, dataset_of
-from personalize_emulator.api.control.event_trackers import tracker_for
+from personalize_emulator.api.control.datasets import Dataset
 from personalize_emulator.data.records import build_record, parse_properties
 from personalize_emulator.errors import InvalidInputException, ResourceInUseException
 from personalize_emulator.protocol.registry import operation
+from personalize_emulator.resources.datasets import dataset_of
+from personalize_emulator.resources.event_trackers import tracker_for
 from personalize_emulator.resources.lifecycle import ACTIVE
+from personalize_emulator.resources.solutions import SolutionVersion
 
 # Members of an event that AWS refuses inside `properties` (compared without case).
 EVENT_RESERVED_PROPERTIES = frozenset(
@@ -57,7 +59,6 @@ def put_events(backend, tracking_id, session_id, event_list, user_id=None):
 
 def _models_of(backend, group_arn: str) -> list:
     """The trained models of the group's ACTIVE solution versions, which follow users in real time."""
-    from personalize_emulator.api.control.solution_versions import SolutionVersion
 
     versions = backend.all(SolutionVersion, lambda v: v.model is not None and v.solution.dataset_group_arn == group_arn)
     return [v.model for v in versions]

@@ -13,11 +13,9 @@ from personalize_emulator.errors import InvalidInputException, ResourceNotFoundE
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.resources.lifecycle import ACTIVE
 from personalize_emulator.serving import answers, item_metadata
+from personalize_emulator.serving.answers import DEFAULT_RESULTS, MAX_RESULTS, MAX_RESULTS_WITH_METADATA
 from personalize_emulator.serving.promotions import recommend_with_promotion
 
-DEFAULT_RESULTS = 25
-MAX_RESULTS = 500
-MAX_RESULTS_WITH_METADATA = 50
 # AWS says why an item is listed only for this recipe; of its reasons, "Promoted item" is the one that applies
 # here ("Exploration" needs exploration, which v2 does without; "Popular item" fills lists this model fills itself).
 RECIPES_WITH_REASONS = {"aws-user-personalization-v2"}

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from personalize_emulator.data.avro import AvroSchema, Field
-from personalize_emulator.resources.lifecycle import JobFailed
+from personalize_emulator.errors import JobFailed
 
 # A TIMESTAMP this large (the year 5138 in seconds) is almost surely in milliseconds.
 _LARGEST_SECONDS = 100_000_000_000

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from moto.iam.models import iam_backends
+from moto.s3.models import s3_backends
 from moto.utilities.utils import get_partition
 
 from personalize_emulator.data.policies import allows
@@ -42,14 +44,10 @@ def parse_location(url: str) -> S3Location:
 
 
 def _s3(account: str, region: str):
-    from moto.s3.models import s3_backends
-
     return s3_backends[account][get_partition(region)]
 
 
 def _iam(account: str, region: str):
-    from moto.iam.models import iam_backends
-
     return iam_backends[account][get_partition(region)]
 
 

@@ -7,9 +7,11 @@ import logging
 import os
 import re
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore import xform_name
+from moto.iam.models import get_account_id_from
+from werkzeug.wrappers import Request
 
 from personalize_emulator.errors import (
     InternalFailure,
@@ -31,9 +33,6 @@ from personalize_emulator.protocol.service_models import (
     service_model,
 )
 from personalize_emulator.protocol.validation import validate
-
-if TYPE_CHECKING:
-    from werkzeug.wrappers import Request
 
 log = logging.getLogger("personalize_emulator")
 
@@ -117,8 +116,6 @@ def _account(request: Request) -> str:
         if not _ACCOUNT_ID.fullmatch(account):  # it names state (and ARNs): only what AWS could name
             raise InvalidInputException(f"x-moto-account-id must be a 12-digit AWS account id, not {account[:40]!r}.")
         return account
-    from moto.iam.models import get_account_id_from
-
     match = _ACCESS_KEY.search(request.headers.get("Authorization", ""))
     return get_account_id_from(match.group(1) if match else "AKIAEXAMPLE")
 

@@ -19,6 +19,18 @@ PERSONALIZED_RANKING = "PERSONALIZED_RANKING"
 RELATED_ITEMS = "RELATED_ITEMS"
 
 
+class RecipeError(Exception):
+    """A recipe cannot train as asked; the message says why, in words a user can act on."""
+
+
+class TrainingFailed(RecipeError):
+    """The data cannot train this recipe (a training run ends `CREATE FAILED` with this message)."""
+
+
+class HyperparameterError(RecipeError, ValueError):
+    """A hyperparameter is unknown or out of its documented range (refused as `InvalidInputException`)."""
+
+
 @dataclass
 class TrainingData:
     """A snapshot of one dataset group's records, as a solution sees them (after its event filters)."""

@@ -3,14 +3,14 @@
 A recipe declares `{name: Spec(type, lowest, highest, default)}` (or a positive number, or one of `choices`);
 `resolve` turns the solution's
 `algorithmHyperParameters` (strings, as AWS takes them) into the full set a version trains with, refusing
-unknown names and values out of range with `InvalidInputException`, and `parse_all` parses them.
+unknown names and values out of range with `HyperparameterError`, and `parse_all` parses them.
 """
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from personalize_emulator.errors import InvalidInputException
+from personalize_emulator.recipes.base import HyperparameterError
 
 
 class Spec(NamedTuple):
@@ -23,12 +23,12 @@ class Spec(NamedTuple):
 
 
 def parse(specs: dict[str, Spec], name: str, value: str) -> Any:
-    """A hyperparameter's string as its value, or `InvalidInputException` naming the rule it breaks."""
+    """A hyperparameter's string as its value, or `HyperparameterError` naming the rule it breaks."""
     kind, low, high, _, positive, choices = specs[name]
     if choices:
         if value not in choices:
             allowed = ", ".join(choices)
-            raise InvalidInputException(f"The hyperparameter {name} must be one of {allowed}; got {value!r}.")
+            raise HyperparameterError(f"The hyperparameter {name} must be one of {allowed}; got {value!r}.")
         return value
     try:
         if kind is bool:
@@ -37,11 +37,11 @@ def parse(specs: dict[str, Spec], name: str, value: str) -> Any:
             return value.lower() == "true"
         parsed = kind(float(value)) if kind is int and float(value).is_integer() else kind(value)
     except ValueError:
-        raise InvalidInputException(f"The hyperparameter {name} must be {kind.__name__}; got {value!r}.") from None
+        raise HyperparameterError(f"The hyperparameter {name} must be {kind.__name__}; got {value!r}.") from None
     if positive and not parsed > 0:
-        raise InvalidInputException(f"The hyperparameter {name} must be positive; got {value}.")
+        raise HyperparameterError(f"The hyperparameter {name} must be positive; got {value}.")
     if (low is not None and parsed < low) or (high is not None and parsed > high):
-        raise InvalidInputException(f"The hyperparameter {name} must be between {low} and {high}; got {value}.")
+        raise HyperparameterError(f"The hyperparameter {name} must be between {low} and {high}; got {value}.")
     return parsed
 
 
@@ -49,7 +49,7 @@ def resolve(recipe: str, specs: dict[str, Spec], requested: dict[str, str]) -> d
     """The defaults overridden by `requested`, each checked; a `min_X` may not exceed its `max_X`."""
     unknown = sorted(set(requested) - set(specs))
     if unknown:
-        raise InvalidInputException(
+        raise HyperparameterError(
             f"Unknown hyperparameters for {recipe}: {', '.join(unknown)}; it takes {', '.join(specs)}."
         )
     chosen = {name: requested.get(name, spec.default) for name, spec in specs.items()}
@@ -57,7 +57,7 @@ def resolve(recipe: str, specs: dict[str, Spec], requested: dict[str, str]) -> d
     for name, low in parsed.items():
         twin = "max_" + name[4:]
         if name.startswith("min_") and twin in parsed and low > parsed[twin]:
-            raise InvalidInputException(f"{name} exceeds {twin}.")
+            raise HyperparameterError(f"{name} exceeds {twin}.")
     return chosen
 
 

@@ -24,6 +24,14 @@ def solution_version_arn(solution_arn: str) -> str:
     return f"{solution_arn}/{secrets.token_hex(4)}"
 
 
+def solution_of(version_arn: str) -> str:
+    """The solution a version ARN (`solution/<name>/<8 hex>`) belongs to."""
+    return version_arn.rsplit("/", 1)[0]
+
+
+DATASET_TYPES = ("INTERACTIONS", "ITEMS", "USERS", "ACTIONS", "ACTION_INTERACTIONS")
+
+
 def event_tracker_arn(region: str, account: str) -> str:
     return arn(region, account, f"event-tracker/{secrets.token_hex(4)}")
 

@@ -5,81 +5,75 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from moto.core.base_backend import BackendDict, BaseBackend
+from moto.core.base_backend import BaseBackend
 
-from personalize_emulator.errors import ResourceAlreadyExistsException, ResourceNotFoundException
+from personalize_emulator.errors import (
+    ResourceAlreadyExistsException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+)
 from personalize_emulator.resources import arns
 from personalize_emulator.resources.base import Resource
-from personalize_emulator.resources.lifecycle import Jobs
-from personalize_emulator.store import sqlite
+from personalize_emulator.resources.lifecycle import DELETING, IN_FLIGHT, WORKING, Jobs, start_delete
 
 R = TypeVar("R", bound=Resource)
 
-URL_BASE = r"https?://personalize(?:-runtime|-events)?\.(.+)\.amazonaws\.com"
 _REMEMBERED_RECOMMENDATIONS = 100_000
+
+
+class DurableState(Protocol):
+    """Where a backend saves itself under `serve --data-dir` (implemented by the store)."""
+
+    def save(self, backend: PersonalizeBackend) -> None:
+        """Save every resource of `backend` and the models not saved yet."""
+
+    def forget(self, backend: PersonalizeBackend) -> None:
+        """Drop what was saved for `backend` (moto reset it)."""
+
+    def sink_for(self, dataset_arn: str) -> Any:
+        """Where a dataset's table writes its records before it changes in memory."""
 
 
 class PersonalizeBackend(BaseBackend):
     """Resources, datasets, models and jobs of Amazon Personalize in one account and region."""
 
-    def __init__(self, region_name: str, account_id: str):
+    def __init__(self, region_name: str, account_id: str, durable: DurableState | None = None):
         super().__init__(region_name, account_id)
         self.lock = threading.RLock()
         self.jobs = Jobs(on_change=self.persist)
         self.resources: dict[str, Resource] = {}
+        self.durable = durable
         self._recommendations: OrderedDict[str, list[str]] = OrderedDict()
-        self.saved_models: set[str] = set()
         self._persisting = threading.Lock()
 
     def reset(self) -> None:
         self.jobs.stop()
-        if sqlite.current() is not None:
-            sqlite.current().save_resources(self.account_id, self.region_name, {})
+        if self.durable is not None:
+            self.durable.forget(self)
         super().reset()
 
     # -- durable state (serve --data-dir) -----------------------------------------------------------------
     def persist(self) -> None:
-        """Save every resource, and models not saved yet, when a store is in use; called after each change."""
-        durable = sqlite.current()
-        if durable is None:
+        """Save the backend when it is durable; called after each change. Changes counted before the save are
+        marked saved after it (the save may hold later ones too: marking fewer is safe)."""
+        if self.durable is None:
             return
-        from personalize_emulator.store.recovery import encode_resource
-        from personalize_emulator.store.safe_state import dumps
-
         with self._persisting:  # one save at a time, so an older snapshot never lands after a newer one
-            with self.lock:
-                made = self.jobs.made()
-                resources = list(self.resources.values())
-                bodies = {r.arn: encode_resource(r) for r in resources}
-                models = [r for r in resources if getattr(r, "model", None) is not None]
-                models = [r for r in models if r.arn not in self.saved_models]
-                seen = durable.last_record()
-            durable.save_resources(self.account_id, self.region_name, bodies)
-            for version in models:  # a model changes after training only by following events, which are replayed
-                durable.save_model(version.arn, dumps(version.model), seen)
-                self.saved_models.add(version.arn)
+            made = self.jobs.made()
+            self.durable.save(self)
         self.jobs.mark_saved(made)
 
     def wait_durable(self) -> None:
-        """Under a store, wait until every status change made so far is saved: a client never sees a status
+        """When durable, wait until every status change made so far is saved: a client never sees a status
         (ACTIVE, say) that a kill -9 would take back."""
-        if sqlite.current() is not None:
+        if self.durable is not None:
             self.jobs.wait_saved()
 
-    # -- URLs, as moto's interceptor and server look them up -------------------------------------------
-    @property
-    def url_bases(self) -> list[str]:
-        return [URL_BASE]
-
-    @property
-    def urls(self) -> dict[str, Callable[..., Any]]:
-        return {URL_BASE + path: handler for path, handler in self.url_paths.items()}
-
-    @property
-    def url_paths(self) -> dict[str, Callable[..., Any]]:
-        return {"/$": serve_request, "/.*": serve_request}
+    def sink_for(self, dataset_arn: str) -> Any:
+        """Where the dataset's records go before memory, when the backend is durable."""
+        return self.durable.sink_for(dataset_arn) if self.durable is not None else None
 
     # -- resources --------------------------------------------------------------------------------------
     def arn(self, resource: str) -> str:
@@ -104,9 +98,43 @@ class PersonalizeBackend(BaseBackend):
             found = [r for r in self.resources.values() if isinstance(r, cls) and (where is None or where(r))]
         return sorted(found, key=lambda r: r.creation, reverse=True)
 
+    def dependents(self, arn: str) -> list[Resource]:
+        """The resources that depend on `arn` now (see `Resource.depends_on`), newest first."""
+        return self.all(Resource, lambda r: arn in r.depends_on())
+
     def remove(self, arn: str) -> None:
         with self.lock:
             self.resources.pop(arn, None)
+
+    def delete(self, resource: Resource, also_remove: Iterable[str] = ()) -> None:
+        """Start deleting `resource` (and the ARNs in `also_remove` with it, such as a solution's versions), or
+        refuse with `ResourceInUseException`: while it is being created or deleted, while work in progress
+        needs it, or while other resources use it."""
+        with self.lock:
+            if resource.status in DELETING:
+                raise ResourceInUseException(f"{resource.arn} is already being deleted.")
+            if resource.has_status and resource.status in IN_FLIGHT:
+                raise ResourceInUseException(f"{resource.arn} cannot be deleted while its status is {resource.status}.")
+            dependents = self.dependents(resource.arn)
+            busy = [d for d in dependents if d.status in WORKING]
+            if busy:
+                raise ResourceInUseException(
+                    f"{resource.arn} cannot be deleted while {busy[0].arn} is {busy[0].status}."
+                )
+            if dependents:
+                live = [d.arn for d in dependents]
+                shown = ", ".join(live[:5]) + (f" and {len(live) - 5} more" if len(live) > 5 else "")
+                raise ResourceInUseException(f"{resource.arn} is in use by {shown}; delete those first.")
+            gone = {resource.arn, *also_remove}
+
+            def remove() -> None:
+                for arn in gone:
+                    self.remove(arn)
+
+            if resource.has_status:
+                start_delete(self.jobs, self.lock, resource, remove)
+            else:
+                remove()
 
     # -- recommendation lists, kept so PutEvents can imply impressions from a recommendationId ---------
     def remember_recommendation(self, recommendation_id: str, item_ids: Iterable[str]) -> None:
@@ -117,13 +145,3 @@ class PersonalizeBackend(BaseBackend):
 
     def recommendation(self, recommendation_id: str) -> list[str] | None:
         return self._recommendations.get(recommendation_id)
-
-
-def serve_request(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    """The handler moto calls for every Personalize URL, in-process and in its server."""
-    from personalize_emulator.protocol.dispatch import handle
-
-    return handle(request, personalize_backends)
-
-
-personalize_backends: BackendDict[PersonalizeBackend] = BackendDict(PersonalizeBackend, "personalize")

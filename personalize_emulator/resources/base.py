@@ -6,8 +6,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from personalize_emulator.errors import ResourceInUseException
 from personalize_emulator.protocol.service_models import CONTROL_PLANE, service_model
-from personalize_emulator.resources.lifecycle import CREATE_PENDING
+from personalize_emulator.resources.lifecycle import ACTIVE, CREATE_PENDING
 
 
 @dataclass(eq=False)
@@ -47,6 +48,17 @@ class Resource:
     def details(self) -> dict[str, Any]:
         """Members particular to this kind of resource."""
         return {}
+
+    def depends_on(self) -> tuple[str, ...]:
+        """The ARNs this resource needs now: none of them can be deleted while it exists (or, for work in
+        progress, while it runs). The one question a delete asks, instead of each parent knowing its children."""
+        return ()
+
+
+def require_active(resource: Resource, what: str) -> None:
+    """Refuse to build on a resource that is not ACTIVE, as AWS does."""
+    if resource.status != ACTIVE:
+        raise ResourceInUseException(f"{what} {resource.arn} is not in ACTIVE state; its status is {resource.status}.")
 
 
 def project(description: dict[str, Any], shape_name: str) -> dict[str, Any]:

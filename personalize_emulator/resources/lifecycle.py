@@ -11,12 +11,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from personalize_emulator import settings
-
-if TYPE_CHECKING:
-    from personalize_emulator.resources.base import Resource
+from personalize_emulator.errors import JobFailed
+from personalize_emulator.recipes.base import RecipeError
 
 log = logging.getLogger("personalize_emulator")
 
@@ -29,18 +28,25 @@ CREATE_STOPPED = "CREATE STOPPED"
 DELETE_PENDING = "DELETE PENDING"
 DELETE_IN_PROGRESS = "DELETE IN_PROGRESS"
 DELETING = {DELETE_PENDING, DELETE_IN_PROGRESS}
-IN_FLIGHT = {CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_STOPPING} | DELETING
+CREATING = {CREATE_PENDING, CREATE_IN_PROGRESS}
+WORKING = CREATING | {CREATE_STOPPING}
+IN_FLIGHT = WORKING | DELETING
 
 
-class JobFailed(Exception):
-    """Raised by a job's work to end it in `CREATE FAILED` with this message as `failureReason`."""
+class Stateful(Protocol):
+    """What a lifecycle moves: a resource, or a part of one with a status of its own (a campaign's update)."""
+
+    arn: str
+    status: str
+    last_updated: float
+    failure_reason: str | None
 
 
 class JobStopped(Exception):
     """Raised when the backend was reset or the job was asked to stop."""
 
 
-def set_status(resource: Resource, status: str, reason: str | None = None) -> None:
+def set_status(resource: Stateful, status: str, reason: str | None = None) -> None:
     resource.status = status
     resource.last_updated = time.time()
     if reason is not None:
@@ -113,7 +119,7 @@ class Jobs:
 def start_create(
     jobs: Jobs,
     lock: threading.RLock,
-    resource: Resource,
+    resource: Stateful,
     work: Callable[[], Callable[[], None] | None] | None = None,
 ) -> None:
     """Move `resource` from `CREATE PENDING` through `CREATE IN_PROGRESS` to `ACTIVE` or `CREATE FAILED`.
@@ -145,7 +151,7 @@ def start_create(
             with jobs.changing(lock):
                 if resource.status == CREATE_STOPPING:
                     set_status(resource, CREATE_STOPPED)
-        except JobFailed as failure:
+        except (JobFailed, RecipeError) as failure:  # a recipe's failures are its own, mapped here
             with jobs.changing(lock):  # a run asked to stop ends stopped, even if its work failed meanwhile
                 if resource.status == CREATE_STOPPING:
                     set_status(resource, CREATE_STOPPED)
@@ -160,7 +166,7 @@ def start_create(
     jobs.submit(resource.arn.rsplit(":", 1)[-1], run)
 
 
-def start_delete(jobs: Jobs, lock: threading.RLock, resource: Resource, remove: Callable[[], None]) -> None:
+def start_delete(jobs: Jobs, lock: threading.RLock, resource: Stateful, remove: Callable[[], None]) -> None:
     """Move `resource` through `DELETE PENDING` and `DELETE IN_PROGRESS`, then call `remove` under the lock."""
     set_status(resource, DELETE_PENDING)
 

@@ -87,3 +87,12 @@ def rank(
     ranked = version.model.rank(user_id, input_list, context or {})
     placed = {item for item, _ in ranked}
     return ranked + [(item, 0.0) for item in dict.fromkeys(input_list) if item not in placed]
+
+
+DEFAULT_RESULTS = 25
+
+
+MAX_RESULTS = 500
+
+
+MAX_RESULTS_WITH_METADATA = 50

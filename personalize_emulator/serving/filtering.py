@@ -30,13 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from personalize_emulator.api.control.datasets import dataset_of
 from personalize_emulator.api.control.filters import Filter
 from personalize_emulator.data import interaction_history
 from personalize_emulator.data.avro import NUMERIC, Field
 from personalize_emulator.data.filter_expressions import Condition, FilterExpression, Statement
 from personalize_emulator.data.record_index import RecordIndex, index_of
 from personalize_emulator.errors import InvalidInputException
+from personalize_emulator.resources.datasets import dataset_of
 from personalize_emulator.resources.lifecycle import ACTIVE
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from personalize_emulator.api.control.datasets import dataset_of
 from personalize_emulator.data.record_index import index_of
 from personalize_emulator.errors import InvalidInputException
+from personalize_emulator.resources.datasets import dataset_of
 
 MAX_COLUMNS = 10
 

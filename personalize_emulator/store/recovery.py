@@ -12,7 +12,6 @@ import logging
 from typing import Any
 
 from personalize_emulator.data.tables import Table
-from personalize_emulator.recipes.base import Model
 from personalize_emulator.resources.base import Resource
 from personalize_emulator.resources.lifecycle import (
     CREATE_FAILED,
@@ -22,7 +21,8 @@ from personalize_emulator.resources.lifecycle import (
     CREATE_STOPPING,
     DELETING,
 )
-from personalize_emulator.store.safe_state import dumps, loads
+from personalize_emulator.store.durable_state import DurableStore
+from personalize_emulator.store.safe_state import loads
 from personalize_emulator.store.sqlite import RecordSink, Store
 
 log = logging.getLogger("personalize_emulator")
@@ -33,23 +33,10 @@ INTERRUPTED = (
 )
 
 
-def encode_resource(resource: Resource) -> bytes:
-    """The resource's own state; other resources, its records and its model are cut out (kept elsewhere)."""
-
-    def cut(value: Any) -> dict[str, Any] | None:
-        if isinstance(value, Resource) and value is not resource:
-            return {"ref": value.arn}
-        if isinstance(value, Table):
-            return {"table": True}
-        if isinstance(value, Model):
-            return {"model": True}
-        return None
-
-    return dumps(resource, cut)
-
-
-def restore(durable: Store, backends: Any) -> int:
-    """Load every saved backend into `backends` (moto's BackendDict); the number of resources restored."""
+def restore(state: DurableStore, backends: Any) -> int:
+    """Load every saved backend into `backends` (moto's BackendDict, already made durable with `state`); the number
+    of resources restored."""
+    durable = state.store
     restored, dataset_arns, model_arns = 0, set(), set()
     for account, region in durable.backends():
         backend = backends[account][region]
@@ -61,9 +48,10 @@ def restore(durable: Store, backends: Any) -> int:
             _settle(resource, by_arn)
         backend.resources = {arn: r for arn, r in by_arn.items() if r.status not in DELETING}
         _replay_events(backend, durable)
-        backend.saved_models = {arn for arn, r in backend.resources.items() if getattr(r, "model", None) is not None}
+        models = {arn for arn, r in backend.resources.items() if getattr(r, "model", None) is not None}
+        state.saved_models |= models
         dataset_arns |= {arn for arn, r in backend.resources.items() if isinstance(getattr(r, "table", None), Table)}
-        model_arns |= backend.saved_models
+        model_arns |= models
         backend.persist()
         restored += len(backend.resources)
     durable.forget_records_except(dataset_arns)

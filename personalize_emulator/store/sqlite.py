@@ -36,8 +36,6 @@ CREATE INDEX IF NOT EXISTS records_by_dataset ON records (dataset_arn, seq);
 CREATE TABLE IF NOT EXISTS models (arn TEXT PRIMARY KEY, seen INTEGER NOT NULL, body BLOB NOT NULL);
 """
 
-_current: Store | None = None
-
 
 class Store:
     """The SQLite file under a data directory; one connection shared by all threads, behind a lock."""
@@ -159,25 +157,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     raise TypeError(f"a record value of type {type(value).__name__} cannot be stored")
-
-
-def open_store(directory: Path) -> Store:
-    """Use `directory` for durable state from now on in this process."""
-    global _current
-    _current = Store(directory)
-    return _current
-
-
-def close_store() -> None:
-    global _current
-    if _current is not None:
-        _current.close()
-        _current = None
-
-
-def current() -> Store | None:
-    return _current
-
-
-def sink_for(dataset_arn: str) -> RecordSink | None:
-    return RecordSink(_current, dataset_arn) if _current is not None else None

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from personalize_emulator.errors import JobFailed
 from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, TrainingData
-from personalize_emulator.resources.lifecycle import JobFailed
+from personalize_emulator.resources.backend import PersonalizeBackend
+from personalize_emulator.resources.datasets import dataset_of
 from personalize_emulator.training.metrics import evaluate
-
-if TYPE_CHECKING:
-    from personalize_emulator.resources.backend import PersonalizeBackend
 
 log = logging.getLogger("personalize_emulator.training")
 
@@ -29,7 +28,6 @@ def snapshot(
     backend: PersonalizeBackend, group_arn: str, solution_config: dict[str, Any], event_type: str | None
 ) -> TrainingData:
     """The group's data as the solution trains on it, or `JobFailed` saying what is missing."""
-    from personalize_emulator.api.control.datasets import dataset_of
 
     interactions_dataset = dataset_of(backend, group_arn, "INTERACTIONS")
     if interactions_dataset is None:

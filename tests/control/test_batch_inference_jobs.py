@@ -4,9 +4,9 @@ from types import SimpleNamespace
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import bucket_policy, trust_policy
 from personalize_emulator import configure, recipes
 from personalize_emulator.recipes import base
+from personalize_emulator.testing import bucket_policy, trust_policy
 from tests import builders
 from tests.builders import BUCKET
 from tests.conftest import ACCOUNT, REGION, wait_until

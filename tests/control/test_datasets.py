@@ -3,7 +3,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from personalize_emulator import configure
-from personalize_emulator.resources.backend import personalize_backends
+from personalize_emulator.adapters.moto_backends import personalize_backends
 from tests.builders import (
     INTERACTIONS_FIELDS,
     ITEMS_FIELDS,
@@ -301,7 +301,7 @@ def test_delete_dataset_is_refused_while_an_import_job_is_pending(aws, visible_p
         aws.personalize.delete_dataset(datasetArn=built.interactions)
     assert error_of(raised) == (
         "ResourceInUseException",
-        f"The dataset {built.interactions} cannot be deleted while {job} is CREATE PENDING.",
+        f"{built.interactions} cannot be deleted while {job} is CREATE PENDING.",
     )
 
 
@@ -315,7 +315,7 @@ def test_delete_dataset_is_refused_while_a_solution_version_trains(aws, visible_
         aws.personalize.delete_dataset(datasetArn=built.interactions)
     assert error_of(raised) == (
         "ResourceInUseException",
-        f"The dataset {built.interactions} cannot be deleted while {version} is CREATE PENDING.",
+        f"{built.interactions} cannot be deleted while {version} is CREATE PENDING.",
     )
 
 

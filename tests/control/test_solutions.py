@@ -181,6 +181,5 @@ def test_delete_solution_is_refused_while_one_of_its_versions_trains(aws, visibl
         aws.personalize.delete_solution(solutionArn=arn)
     assert error_of(raised) == (
         "ResourceInUseException",
-        f"{arn} has the solution version {version_arn} in training; wait for it to finish "
-        "or stop it with StopSolutionVersionCreation, then delete the solution.",
+        f"{arn} cannot be deleted while {version_arn} is CREATE PENDING.",
     )

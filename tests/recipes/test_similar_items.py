@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from personalize_emulator.data.avro import AvroSchema, Field
-from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.recipes import TrainingConfig, TrainingData, trainable
+from personalize_emulator.recipes.base import HyperparameterError
 from personalize_emulator.resources.recipe_catalogue import BY_ARN
 from personalize_emulator.store import safe_state
 from tests.recipes.planted import START, tastes
@@ -108,7 +108,7 @@ def test_hyperparameters_are_the_documented_ones_and_are_checked():
         ({"min_cointeraction_count": "3"}, "Unknown hyperparameters for aws-similar-items: min_cointeraction_count"),
         ({"item_metadata_hidden_dim": "201"}, "item_metadata_hidden_dim must be between 30 and 200"),
     ):
-        with pytest.raises(InvalidInputException, match=message):
+        with pytest.raises(HyperparameterError, match=message):
             SIMILAR.hyperparameters(bad)
 
 

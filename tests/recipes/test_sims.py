@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.recipes import TrainingConfig, TrainingData, trainable
+from personalize_emulator.recipes.base import HyperparameterError
 from personalize_emulator.recipes.sims import HYPERPARAMETERS
 from personalize_emulator.resources.recipe_catalogue import BY_ARN
 from personalize_emulator.store import safe_state
@@ -122,7 +122,7 @@ def test_hyperparameters_are_the_documented_ones_and_are_checked():
         ({"popularity_discount_factor": "high"}, "popularity_discount_factor must be float"),
         ({"min_user_history_length_percentile": "0.9", "max_user_history_length_percentile": "0.5"}, "exceeds"),
     ):
-        with pytest.raises(InvalidInputException, match=message):
+        with pytest.raises(HyperparameterError, match=message):
             SIMS.hyperparameters(bad)
 
 

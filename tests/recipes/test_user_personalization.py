@@ -9,8 +9,7 @@ import torch
 
 from helpers.airline import airline_catalogue, make_airline_reviews, to_personalize
 from personalize_emulator.data.avro import AvroSchema, Field
-from personalize_emulator.errors import InvalidInputException
-from personalize_emulator.recipes.base import TrainingConfig, TrainingData
+from personalize_emulator.recipes.base import HyperparameterError, TrainingConfig, TrainingData
 from personalize_emulator.recipes.user_personalization import UserPersonalization
 from personalize_emulator.recipes.user_personalization.exploration import Exposure, explore
 from tests.recipes.planted import START, cabins, tastes, when
@@ -133,9 +132,9 @@ def test_impressions_count_as_failures_for_exploration(taste_model):
     ],
 )  # fmt: skip
 def test_hyperparameters_outside_the_documented_ranges_are_refused(hyperparameters, message):
-    with pytest.raises(InvalidInputException) as raised:
+    with pytest.raises(HyperparameterError) as raised:
         RECIPE.hyperparameters(hyperparameters)
-    assert raised.value.message == message
+    assert str(raised.value) == message
 
 
 def test_defaults_are_the_documented_ones():

@@ -7,8 +7,7 @@ import pandas as pd
 import pytest
 
 from personalize_emulator.data.avro import AvroSchema, Field
-from personalize_emulator.errors import InvalidInputException
-from personalize_emulator.recipes.base import TrainingConfig, TrainingData
+from personalize_emulator.recipes.base import HyperparameterError, TrainingConfig, TrainingData, TrainingFailed
 from personalize_emulator.recipes.user_personalization import fit
 from personalize_emulator.recipes.user_personalization.variants import (
     DAY,
@@ -18,7 +17,6 @@ from personalize_emulator.recipes.user_personalization.variants import (
     UserPersonalizationV2,
     cold_items,
 )
-from personalize_emulator.resources.lifecycle import JobFailed
 from personalize_emulator.store import safe_state
 from tests.recipes.planted import INTERACTIONS, ITEMS, START, cabins, tastes, with_new_items
 
@@ -68,15 +66,15 @@ def test_hrnn_ignores_context(few_epochs):
     ],
 )  # fmt: skip
 def test_coldstart_refuses_cold_start_values_outside_the_documented_ranges(hyperparameters, message):
-    with pytest.raises(InvalidInputException) as raised:
+    with pytest.raises(HyperparameterError) as raised:
         HrnnColdstart().hyperparameters(hyperparameters)
-    assert raised.value.message == message
+    assert str(raised.value) == message
 
 
 def test_legacy_defaults_are_the_guides():
     assert Hrnn().hyperparameters({})["hidden_dimension"] == "43"
     assert Hrnn().hyperparameters({"bptt": "1"})["bptt"] == "1"  # HRNN's range starts at 1, the others' at 2
-    with pytest.raises(InvalidInputException, match="bptt must be between 2 and 32"):
+    with pytest.raises(HyperparameterError, match="bptt must be between 2 and 32"):
         HrnnColdstart().hyperparameters({"bptt": "1"})
 
 
@@ -130,9 +128,9 @@ def test_v2_takes_apply_recency_bias_only():
     assert v2.hyperparameters({}) == {"apply_recency_bias": "true"}
     assert v2.knobs(v2.values({"apply_recency_bias": "false"}), seed=0).recency_mask is False
     assert v2.knobs(v2.values({}), seed=0).hidden == 149  # User-Personalization's width
-    with pytest.raises(InvalidInputException) as raised:
+    with pytest.raises(HyperparameterError) as raised:
         v2.hyperparameters({"hidden_dimension": "64"})
-    assert raised.value.message == (
+    assert str(raised.value) == (
         "Unknown hyperparameters for aws-user-personalization-v2: hidden_dimension; it takes apply_recency_bias."
     )
 
@@ -158,9 +156,9 @@ def test_cold_items_count_interactions_and_age_from_the_chosen_reference():
 
 def test_coldstart_needs_an_items_dataset_and_a_hundred_cold_items():
     data = tastes(users_per_group=30)
-    with pytest.raises(JobFailed, match="needs an Items dataset"):
+    with pytest.raises(TrainingFailed, match="needs an Items dataset"):
         train(HrnnColdstart(), TrainingData(data.interactions, schemas=data.schemas))
-    with pytest.raises(JobFailed, match="needs between 100 and 80,000 cold items; these hyperparameters make 0"):
+    with pytest.raises(TrainingFailed, match="needs between 100 and 80,000 cold items; these hyperparameters make 0"):
         train(HrnnColdstart(), data)
 
 

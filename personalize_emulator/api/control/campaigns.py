@@ -3,110 +3,19 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any
 
-from personalize_emulator.api.control.common import delete_unless_used, listing, require_active, tags_of
+from personalize_emulator.api.control.common import listing, tags_of
 from personalize_emulator.api.control.solution_versions import SolutionVersion
-from personalize_emulator.errors import InvalidInputException, ResourceInUseException
+from personalize_emulator.errors import JobFailed, ResourceInUseException
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.resources.base import Resource
+from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources.campaigns import Campaign, CampaignUpdate, campaign_config_for
 from personalize_emulator.resources.lifecycle import (
     ACTIVE,
     CREATE_FAILED,
-    CREATE_PENDING,
-    JobFailed,
     set_status,
     start_create,
 )
-
-# CampaignConfig: "Provide itemExplorationConfig data only if your solution uses the User-Personalization recipe"
-# (not v2, which AWS says adds new items through promotions; HRNN-Coldstart recommends only its cold items).
-EXPLORING_RECIPES = {"aws-user-personalization"}
-DEFAULT_EXPLORATION = {"explorationWeight": "0.3", "explorationItemAgeCutOff": "30"}
-
-
-@dataclass(eq=False)
-class CampaignUpdate:
-    """`latestCampaignUpdate`: a deployment in progress; the old one serves until it is ACTIVE."""
-
-    arn: str
-    solution_version_arn: str
-    min_provisioned_tps: int
-    campaign_config: dict[str, Any]
-    status: str = CREATE_PENDING
-    creation: float = field(default_factory=time.time)
-    last_updated: float = 0.0
-    failure_reason: str | None = None
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "solutionVersionArn": self.solution_version_arn,
-            "minProvisionedTPS": self.min_provisioned_tps,
-            "campaignConfig": self.campaign_config,
-            "status": self.status,
-            "failureReason": self.failure_reason,
-            "creationDateTime": self.creation,
-            "lastUpdatedDateTime": self.last_updated or self.creation,
-        }
-
-
-@dataclass(eq=False)
-class Campaign(Resource):
-    kind = "campaign"
-    arn_member = "campaignArn"
-
-    version: SolutionVersion = field(default=None)  # type: ignore[assignment]
-    min_provisioned_tps: int = 1
-    campaign_config: dict[str, Any] = field(default_factory=dict)
-    latest_update: CampaignUpdate | None = None
-    requests: int = 0  # GetRecommendations calls served, for the seed of exploration
-
-    def serves_any(self, version_arns: set[str]) -> bool:
-        pending = self.latest_update.solution_version_arn if self.latest_update else None
-        return self.version.arn in version_arns or pending in version_arns
-
-    def details(self) -> dict[str, Any]:
-        return {
-            "solutionVersionArn": self.version.arn,
-            "minProvisionedTPS": self.min_provisioned_tps,
-            "campaignConfig": self.campaign_config,
-            "latestCampaignUpdate": self.latest_update.summary() if self.latest_update else None,
-        }
-
-
-def campaign_config_for(version: SolutionVersion, requested: dict[str, Any] | None) -> dict[str, Any]:
-    """The config a campaign keeps: exploration defaults filled in for the recipes that explore."""
-    config = dict(requested or {})
-    exploration = config.get("itemExplorationConfig")
-    if version.solution.recipe_name in EXPLORING_RECIPES:
-        config["itemExplorationConfig"] = DEFAULT_EXPLORATION | (exploration or {})
-        _check_exploration(config["itemExplorationConfig"])
-    elif exploration:
-        raise InvalidInputException(
-            "itemExplorationConfig applies only to the User-Personalization recipe, "
-            f"not {version.solution.recipe_name}."
-        )
-    return config
-
-
-def _check_exploration(config: dict[str, str]) -> None:
-    unknown = set(config) - set(DEFAULT_EXPLORATION)
-    if unknown:
-        raise InvalidInputException(f"Unknown itemExplorationConfig keys: {', '.join(sorted(unknown))}.")
-    try:
-        weight = float(config["explorationWeight"])
-        cutoff = float(config["explorationItemAgeCutOff"])
-    except ValueError:
-        raise InvalidInputException(
-            "explorationWeight and explorationItemAgeCutOff must be numbers given as strings."
-        ) from None
-    if not 0 <= weight <= 1:
-        raise InvalidInputException(f"explorationWeight must be between 0 and 1; got {config['explorationWeight']}.")
-    if cutoff < 1:
-        raise InvalidInputException(
-            f"explorationItemAgeCutOff must be at least 1 day; got {config['explorationItemAgeCutOff']}."
-        )
 
 
 def _deployable(backend, solution_version_arn: str) -> SolutionVersion:
@@ -179,4 +88,4 @@ def update_campaign(backend, campaign_arn, solution_version_arn=None, min_provis
 
 @operation("DeleteCampaign")
 def delete_campaign(backend, campaign_arn):
-    delete_unless_used(backend, backend.get(campaign_arn, Campaign), [])
+    backend.delete(backend.get(campaign_arn, Campaign))

@@ -1,20 +1,16 @@
-"""What the control-plane families share: listing, tags on create, refusing deletes that have dependents."""
+"""What the control-plane handlers share: listing, tags on create, reaching S3 through the caller's role, and
+refusing bad hyperparameters."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from personalize_emulator.data.s3 import S3AccessError, S3Location, reach
-from personalize_emulator.errors import InvalidInputException, ResourceInUseException, TooManyTagsException
+from personalize_emulator.errors import InvalidInputException, TooManyTagsException
 from personalize_emulator.protocol.paging import page
+from personalize_emulator.recipes.base import HyperparameterError, Recipe
+from personalize_emulator.resources.backend import PersonalizeBackend
 from personalize_emulator.resources.base import Resource, project
-from personalize_emulator.resources.lifecycle import ACTIVE, DELETING, IN_FLIGHT, start_delete
-
-if TYPE_CHECKING:
-    from personalize_emulator.resources.backend import PersonalizeBackend
-
-R = TypeVar("R", bound=Resource)
-
 
 MAX_TAGS = 50
 
@@ -34,37 +30,6 @@ def listing(
     return page([project(r.describe(), summary_shape) for r in resources], key, next_token, max_results)
 
 
-def require_active(resource: Resource, what: str) -> None:
-    """Refuse to build on a resource that is not ACTIVE, as AWS does."""
-    if resource.status != ACTIVE:
-        raise ResourceInUseException(f"{what} {resource.arn} is not in ACTIVE state; its status is {resource.status}.")
-
-
-def delete_unless_used(
-    backend: PersonalizeBackend, resource: Resource, dependents: list[Resource], also_remove: set[str] = frozenset()
-) -> None:
-    """Start deleting `resource` (and the ARNs in `also_remove` with it, such as a solution's versions), or
-    refuse with `ResourceInUseException` naming what still depends on it."""
-    with backend.lock:
-        if resource.status in DELETING:
-            raise ResourceInUseException(f"{resource.arn} is already being deleted.")
-        if resource.has_status and resource.status in IN_FLIGHT:
-            raise ResourceInUseException(f"{resource.arn} cannot be deleted while its status is {resource.status}.")
-        live = [d.arn for d in dependents]
-        if live:
-            shown = ", ".join(live[:5]) + (f" and {len(live) - 5} more" if len(live) > 5 else "")
-            raise ResourceInUseException(f"{resource.arn} is in use by {shown}; delete those first.")
-
-        def remove() -> None:
-            for arn in {resource.arn, *also_remove}:
-                backend.remove(arn)
-
-        if resource.has_status:
-            start_delete(backend.jobs, backend.lock, resource, remove)
-        else:
-            remove()
-
-
 def reach_s3(
     backend: PersonalizeBackend,
     role_arn: str | None,
@@ -81,3 +46,11 @@ def reach_s3(
         return reach(backend.account_id, backend.region_name, role_arn, url, actions)
     except S3AccessError as exc:
         raise error(str(exc)) from None
+
+
+def checked_hyperparameters(recipe: Recipe, requested: dict[str, str]) -> dict[str, str]:
+    """The full set of hyperparameters a version of `recipe` trains with; bad ones refused as AWS refuses them."""
+    try:
+        return recipe.hyperparameters(requested)
+    except HyperparameterError as error:
+        raise InvalidInputException(str(error)) from None

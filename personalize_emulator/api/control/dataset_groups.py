@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from personalize_emulator.api.control.common import delete_unless_used, listing, tags_of
+from personalize_emulator.api.control.common import listing, tags_of
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.resources.base import Resource
+from personalize_emulator.resources.dataset_groups import DatasetGroup
 from personalize_emulator.resources.lifecycle import start_create
-
-
-@dataclass(eq=False)
-class DatasetGroup(Resource):
-    kind = "dataset-group"
-    arn_member = "datasetGroupArn"
-
-    role_arn: str | None = None
-    kms_key_arn: str | None = None
-    domain: str | None = None
-
-    def details(self) -> dict[str, Any]:
-        return {"roleArn": self.role_arn, "kmsKeyArn": self.kms_key_arn, "domain": self.domain}
 
 
 @operation("CreateDatasetGroup")
@@ -53,6 +37,4 @@ def list_dataset_groups(backend, next_token=None, max_results=None):
 
 @operation("DeleteDatasetGroup")
 def delete_dataset_group(backend, dataset_group_arn):
-    group = backend.get(dataset_group_arn, DatasetGroup)
-    members = [r for r in backend.resources.values() if getattr(r, "dataset_group_arn", None) == group.arn]
-    delete_unless_used(backend, group, members)
+    backend.delete(backend.get(dataset_group_arn, DatasetGroup))

@@ -3,60 +3,21 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any
 
-from personalize_emulator.api.control.common import delete_unless_used, listing, require_active, tags_of
+from personalize_emulator.api.control.common import listing, tags_of
 from personalize_emulator.api.control.dataset_groups import DatasetGroup
 from personalize_emulator.api.control.schemas import Schema
-from personalize_emulator.data.avro import REQUIRED_FIELDS, AvroSchema, check_for_dataset
+from personalize_emulator.data.avro import AvroSchema, check_for_dataset
 from personalize_emulator.data.tables import Table
-from personalize_emulator.errors import InvalidInputException, ResourceAlreadyExistsException, ResourceInUseException
+from personalize_emulator.errors import InvalidInputException, ResourceAlreadyExistsException
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.resources.arns import dataset_arn
-from personalize_emulator.resources.base import Resource
-from personalize_emulator.resources.lifecycle import ACTIVE, CREATE_IN_PROGRESS, CREATE_PENDING, DELETING, start_create
-from personalize_emulator.store import sqlite
+from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources.datasets import Dataset, dataset_type_of
+from personalize_emulator.resources.event_trackers import EventTracker
+from personalize_emulator.resources.lifecycle import ACTIVE, start_create
 
 UPDATABLE_TYPES = ("ITEMS", "USERS")
-CREATING = {CREATE_PENDING, CREATE_IN_PROGRESS}
-
-
-@dataclass(eq=False)
-class Dataset(Resource):
-    kind = "dataset"
-    arn_member = "datasetArn"
-
-    dataset_group_arn: str = ""
-    dataset_type: str = ""
-    schema_arn: str = ""
-    table: Table = field(default=None)  # type: ignore[assignment]
-    latest_update: dict[str, Any] | None = None
-
-    def details(self) -> dict[str, Any]:
-        return {
-            "datasetGroupArn": self.dataset_group_arn,
-            "datasetType": self.dataset_type,
-            "schemaArn": self.schema_arn,
-            "latestDatasetUpdate": self.latest_update,
-        }
-
-
-def dataset_type_of(value: str) -> str:
-    """Dataset types are case-insensitive on input and upper case in ARNs and answers."""
-    upper = value.upper()
-    if upper not in REQUIRED_FIELDS:
-        raise InvalidInputException(
-            f"Invalid dataset type {value}; it must be one of {', '.join(REQUIRED_FIELDS)} (case-insensitive)."
-        )
-    return upper
-
-
-def dataset_of(backend, group_arn: str, dataset_type: str) -> Dataset | None:
-    """The dataset of `dataset_type` in the group, if it exists and is not being deleted."""
-    arn = dataset_arn(group_arn, dataset_type)
-    found = backend.resources.get(arn)
-    return found if isinstance(found, Dataset) and found.status not in DELETING else None
 
 
 @operation("CreateDataset")
@@ -76,7 +37,7 @@ def create_dataset(backend, name, schema_arn, dataset_group_arn, dataset_type, t
                 dataset_group_arn=group.arn,
                 dataset_type=kind,
                 schema_arn=schema.arn,
-                table=Table(schema.parsed, kind, sqlite.sink_for(arn)),
+                table=Table(schema.parsed, kind, backend.sink_for(arn)),
                 tags=tags_of(tags),
             )
         )
@@ -86,7 +47,6 @@ def create_dataset(backend, name, schema_arn, dataset_group_arn, dataset_type, t
 
 @operation("DescribeDataset")
 def describe_dataset(backend, dataset_arn):
-    from personalize_emulator.api.control.event_trackers import EventTracker
 
     dataset = backend.get(dataset_arn, Dataset)
     out = dataset.describe()
@@ -150,18 +110,6 @@ def update_dataset(backend, dataset_arn, schema_arn):
 
 @operation("DeleteDataset")
 def delete_dataset(backend, dataset_arn):
-    from personalize_emulator.api.control.import_jobs import DatasetImportJob
-    from personalize_emulator.api.control.solution_versions import SolutionVersion
-
-    dataset = backend.get(dataset_arn, Dataset)
-    # AWS refuses while an import job on the dataset, or a training run on its group, is pending or in progress.
-    running = backend.all(DatasetImportJob, lambda j: j.dataset_arn == dataset.arn and j.status in CREATING)
-    training = backend.all(
-        SolutionVersion, lambda v: v.solution.dataset_group_arn == dataset.dataset_group_arn and v.status in CREATING
-    )
-    busy = running + training
-    if busy:
-        raise ResourceInUseException(
-            f"The dataset {dataset.arn} cannot be deleted while {busy[0].arn} is {busy[0].status}."
-        )
-    delete_unless_used(backend, dataset, [])
+    # AWS refuses while an import job on the dataset, or a training run on its group, is pending or in progress:
+    # those depend on the dataset while they run.
+    backend.delete(backend.get(dataset_arn, Dataset))

@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
-from personalize_emulator.api.control.common import delete_unless_used, listing, require_active, tags_of
+from personalize_emulator.api.control.common import listing, tags_of
 from personalize_emulator.api.control.dataset_groups import DatasetGroup
 from personalize_emulator.errors import ResourceAlreadyExistsException
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.resources.arns import event_tracker_arn
-from personalize_emulator.resources.base import Resource
+from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources.event_trackers import EventTracker
 from personalize_emulator.resources.lifecycle import DELETING, start_create
-
-
-@dataclass(eq=False)
-class EventTracker(Resource):
-    kind = "event-tracker"
-    arn_member = "eventTrackerArn"
-
-    dataset_group_arn: str = ""
-    tracking_id: str = ""
-    account_id: str = ""
-
-    def details(self) -> dict[str, Any]:
-        return {"trackingId": self.tracking_id, "datasetGroupArn": self.dataset_group_arn, "accountId": self.account_id}
-
-
-def tracker_for(backend, tracking_id: str) -> EventTracker | None:
-    return next((t for t in backend.all(EventTracker) if t.tracking_id == tracking_id), None)
 
 
 @operation("CreateEventTracker")
@@ -70,4 +52,4 @@ def list_event_trackers(backend, dataset_group_arn=None, next_token=None, max_re
 
 @operation("DeleteEventTracker")
 def delete_event_tracker(backend, event_tracker_arn):
-    delete_unless_used(backend, backend.get(event_tracker_arn, EventTracker), [])
+    backend.delete(backend.get(event_tracker_arn, EventTracker))

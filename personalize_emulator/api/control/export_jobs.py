@@ -2,44 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from personalize_emulator.api.control.common import listing, reach_s3, require_active, tags_of
+from personalize_emulator.api.control.common import listing, reach_s3, tags_of
 from personalize_emulator.api.control.datasets import Dataset
-from personalize_emulator.data.s3 import S3Location, write_object
+from personalize_emulator.data.s3 import write_object
 from personalize_emulator.data.tables import SOURCE
+from personalize_emulator.errors import JobFailed
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.resources.base import Resource
-from personalize_emulator.resources.lifecycle import JobFailed, start_create
-
-WRITE_ACTIONS = ("s3:PutObject", "s3:ListBucket")
-
-
-@dataclass(eq=False)
-class DatasetExportJob(Resource):
-    kind = "dataset-export-job"
-    arn_member = "datasetExportJobArn"
-    name_member = "jobName"
-
-    dataset_arn: str = ""
-    ingestion_mode: str = "PUT"
-    role_arn: str = ""
-    destination: dict[str, Any] | None = None
-
-    def details(self) -> dict[str, Any]:
-        return {
-            "datasetArn": self.dataset_arn,
-            "ingestionMode": self.ingestion_mode,
-            "roleArn": self.role_arn,
-            "jobOutput": {"s3DataDestination": self.destination},
-        }
-
-
-def export_location(folder: S3Location, job_name: str) -> S3Location:
-    """Where a job writes: `<path>/<job name>/part-00000.csv` (a folder per job, as AWS does)."""
-    prefix = folder.key if folder.key.endswith("/") or not folder.key else folder.key + "/"
-    return S3Location(folder.bucket, f"{prefix}{job_name}/part-00000.csv")
+from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources.export_jobs import WRITE_ACTIONS, DatasetExportJob, export_location
+from personalize_emulator.resources.lifecycle import start_create
 
 
 @operation("CreateDatasetExportJob")

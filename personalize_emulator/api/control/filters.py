@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-from personalize_emulator.api.control.common import delete_unless_used, listing, require_active, tags_of
+from personalize_emulator.api.control.common import listing, tags_of
 from personalize_emulator.api.control.dataset_groups import DatasetGroup
 from personalize_emulator.api.control.datasets import Dataset
 from personalize_emulator.data import filter_expressions
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.resources.base import Resource
+from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources.filters import Filter
 from personalize_emulator.resources.lifecycle import start_create
-
-
-@dataclass(eq=False)
-class Filter(Resource):
-    kind = "filter"
-    arn_member = "filterArn"
-
-    dataset_group_arn: str = ""
-    expression: str = ""
-    parsed: filter_expressions.FilterExpression = field(default=None)  # type: ignore[assignment]
-
-    def details(self) -> dict[str, Any]:
-        return {"datasetGroupArn": self.dataset_group_arn, "filterExpression": self.expression}
 
 
 @operation("CreateFilter")
@@ -64,4 +49,4 @@ def list_filters(backend, dataset_group_arn=None, next_token=None, max_results=N
 
 @operation("DeleteFilter")
 def delete_filter(backend, filter_arn):
-    delete_unless_used(backend, backend.get(filter_arn, Filter), [])
+    backend.delete(backend.get(filter_arn, Filter))

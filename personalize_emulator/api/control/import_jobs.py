@@ -2,52 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from personalize_emulator.api.control.common import listing, reach_s3, require_active, tags_of
+from personalize_emulator.api.control.common import listing, reach_s3, tags_of
 from personalize_emulator.api.control.datasets import Dataset
 from personalize_emulator.data.avro import REQUIRED_FIELDS
 from personalize_emulator.data.csv_import import read_csvs
 from personalize_emulator.data.s3 import S3AccessError, read_objects
-from personalize_emulator.errors import InvalidInputException
+from personalize_emulator.errors import InvalidInputException, JobFailed
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.resources.base import Resource
-from personalize_emulator.resources.lifecycle import CREATE_FAILED, JobFailed, start_create
-
-READ_ACTIONS = ("s3:GetObject", "s3:ListBucket")
-
-
-@dataclass(eq=False)
-class DatasetImportJob(Resource):
-    kind = "dataset-import-job"
-    arn_member = "datasetImportJobArn"
-    name_member = "jobName"
-
-    dataset_arn: str = ""
-    data_location: str = ""
-    role_arn: str | None = None
-    import_mode: str = "FULL"
-    publish_attribution_metrics: bool = False
-    rows_imported: int = 0
-
-    def details(self) -> dict[str, Any]:
-        return {
-            "datasetArn": self.dataset_arn,
-            "dataSource": {"dataLocation": self.data_location},
-            "roleArn": self.role_arn,
-            "importMode": self.import_mode,
-            "publishAttributionMetricsToS3": self.publish_attribution_metrics,
-        }
-
-
-def bulk_imports(backend, dataset: Dataset) -> list[DatasetImportJob]:
-    """The import jobs that gave (or are giving) this dataset bulk data; a dataset re-created under the same ARN
-    does not inherit those of its predecessor."""
-    return backend.all(
-        DatasetImportJob,
-        lambda j: j.dataset_arn == dataset.arn and j.creation >= dataset.creation and j.status != CREATE_FAILED,
-    )
+from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources.import_jobs import READ_ACTIONS, DatasetImportJob, bulk_imports
+from personalize_emulator.resources.lifecycle import start_create
 
 
 @operation("CreateDatasetImportJob")

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-from personalize_emulator.api.control.common import delete_unless_used, listing
-from personalize_emulator.data.avro import AvroSchema, parse_schema
+from personalize_emulator.api.control.common import listing
+from personalize_emulator.data.avro import parse_schema
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.resources.base import Resource
 from personalize_emulator.resources.lifecycle import ACTIVE
-
-
-@dataclass(eq=False)
-class Schema(Resource):
-    kind = "schema"
-    arn_member = "schemaArn"
-    has_status = False
-
-    text: str = ""
-    domain: str | None = None
-    parsed: AvroSchema = field(default=None)  # type: ignore[assignment]
-
-    def details(self) -> dict[str, Any]:
-        return {"schema": self.text, "domain": self.domain}
+from personalize_emulator.resources.schemas import Schema
 
 
 @operation("CreateSchema")
@@ -47,7 +30,4 @@ def list_schemas(backend, next_token=None, max_results=None):
 
 @operation("DeleteSchema")
 def delete_schema(backend, schema_arn):
-    from personalize_emulator.api.control.datasets import Dataset
-
-    schema = backend.get(schema_arn, Schema)
-    delete_unless_used(backend, schema, backend.all(Dataset, lambda d: d.schema_arn == schema.arn))
+    backend.delete(backend.get(schema_arn, Schema))

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import Any
 
 from personalize_emulator import settings
-from personalize_emulator.api.control.common import listing, require_active, tags_of
-from personalize_emulator.api.control.solutions import (
-    UPDATABLE_RECIPES,
-    Solution,
-    requested_hyperparameters,
-    versions_of,
-)
+from personalize_emulator.api.control.common import checked_hyperparameters, listing, tags_of
+from personalize_emulator.api.control.solutions import Solution, requested_hyperparameters
 from personalize_emulator.errors import InvalidInputException, ResourceInUseException
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.recipes import Model, TrainingConfig, trainable
+from personalize_emulator.recipes import TrainingConfig, trainable
 from personalize_emulator.resources.arns import solution_version_arn
-from personalize_emulator.resources.base import Resource
+from personalize_emulator.resources.base import require_active
 from personalize_emulator.resources.lifecycle import (
     ACTIVE,
     CREATE_IN_PROGRESS,
@@ -28,46 +21,8 @@ from personalize_emulator.resources.lifecycle import (
     set_status,
     start_create,
 )
+from personalize_emulator.resources.solutions import UPDATABLE_RECIPES, SolutionVersion, versions_of
 from personalize_emulator.training import runs
-
-
-@dataclass(eq=False)
-class SolutionVersion(Resource):
-    kind = "solution-version"
-    arn_member = "solutionVersionArn"
-
-    solution: Solution = field(default=None)  # type: ignore[assignment]
-    training_mode: str = "FULL"
-    hyperparameters: dict[str, str] = field(default_factory=dict)
-    training_hours: float | None = None
-    tuned: bool = False  # the hyperparameters came from performHPO
-    model: Model | None = None
-    metrics: dict[str, float] = field(default_factory=dict)
-
-    def describe(self) -> dict[str, Any]:
-        out = super().describe()
-        if not self.name:
-            del out["name"]
-        return out
-
-    def details(self) -> dict[str, Any]:
-        s = self.solution
-        config = dict(s.solution_config)
-        config["algorithmHyperParameters"] = self.hyperparameters
-        return {
-            "solutionArn": s.arn,
-            "performHPO": s.perform_hpo,
-            "performAutoML": False,
-            "performIncrementalUpdate": s.perform_incremental_update,
-            "recipeArn": s.recipe_arn,
-            "eventType": s.event_type,
-            "datasetGroupArn": s.dataset_group_arn,
-            "solutionConfig": config,
-            "trainingHours": self.training_hours,
-            "trainingMode": self.training_mode,
-            "tunedHPOParams": {"algorithmHyperParameters": self.hyperparameters} if self.tuned else None,
-            "trainingType": "MANUAL",
-        }
 
 
 @operation("CreateSolutionVersion")
@@ -89,7 +44,7 @@ def create_solution_version(backend, solution_arn, training_mode=None, name=None
             )
     if mode == "AUTOTRAIN":
         raise InvalidInputException("trainingMode AUTOTRAIN is set by Amazon Personalize itself, not by callers.")
-    hyperparameters = recipe.hyperparameters(requested_hyperparameters(solution.solution_config))
+    hyperparameters = checked_hyperparameters(recipe, requested_hyperparameters(solution.solution_config))
     version = backend.add(
         SolutionVersion(
             arn=solution_version_arn(solution.arn),

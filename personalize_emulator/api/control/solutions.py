@@ -3,61 +3,17 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
-from personalize_emulator.api.control.common import delete_unless_used, listing, require_active, tags_of
+from personalize_emulator.api.control.common import checked_hyperparameters, listing, tags_of
 from personalize_emulator.api.control.dataset_groups import DatasetGroup
 from personalize_emulator.api.control.recipes import recipe_entry
-from personalize_emulator.errors import InvalidInputException, ResourceInUseException
+from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.recipes import trainable
-from personalize_emulator.resources.base import Resource, project
-from personalize_emulator.resources.lifecycle import ACTIVE, IN_FLIGHT, start_create
-
-# Recipes whose versions can be trained incrementally with trainingMode=UPDATE: "User-Personalization recipe or
-# the legacy HRNN-Coldstart recipe", says CreateSolutionVersion.
-UPDATABLE_RECIPES = {"aws-user-personalization", "aws-hrnn-coldstart"}
-
-
-@dataclass(eq=False)
-class Solution(Resource):
-    kind = "solution"
-    arn_member = "solutionArn"
-
-    dataset_group_arn: str = ""
-    recipe_arn: str = ""
-    event_type: str | None = None
-    solution_config: dict[str, Any] = field(default_factory=dict)
-    perform_hpo: bool = False
-    perform_auto_training: bool = True
-    perform_incremental_update: bool | None = None
-    latest_update: dict[str, Any] | None = None
-    versions: list[Any] = field(default_factory=list)
-
-    @property
-    def recipe_name(self) -> str:
-        return self.recipe_arn.rsplit("/", 1)[-1]
-
-    def details(self) -> dict[str, Any]:
-        versions = versions_of(self)
-        return {
-            "performHPO": self.perform_hpo,
-            "performAutoML": False,
-            "performAutoTraining": self.perform_auto_training,
-            "performIncrementalUpdate": self.perform_incremental_update,
-            "recipeArn": self.recipe_arn,
-            "datasetGroupArn": self.dataset_group_arn,
-            "eventType": self.event_type,
-            "solutionConfig": self.solution_config,
-            "latestSolutionVersion": project(versions[0].describe(), "SolutionVersionSummary") if versions else None,
-            "latestSolutionUpdate": self.latest_update,
-        }
-
-
-def versions_of(solution: Solution) -> list[Any]:
-    """The solution's versions, newest first."""
-    return sorted(solution.versions, key=lambda v: v.creation, reverse=True)
+from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources.lifecycle import ACTIVE, start_create
+from personalize_emulator.resources.solutions import Solution, requested_hyperparameters
 
 
 @operation("CreateSolution")
@@ -112,16 +68,10 @@ def create_solution(
     return {"solutionArn": solution.arn}
 
 
-def requested_hyperparameters(config: dict[str, Any]) -> dict[str, str]:
-    """`algorithmHyperParameters` with `featureTransformationParameters`: the guide's tables list featurization
-    hyperparameters with the others, and AWS's HRNN-Coldstart sample passes its cold_start_* in the latter."""
-    return {**(config.get("algorithmHyperParameters") or {}), **(config.get("featureTransformationParameters") or {})}
-
-
 def _check_tuning(recipe, config: dict[str, Any], perform_hpo: bool) -> None:
     """Refuse at creation what training would refuse: unknown or out-of-range hyperparameters, and ranges
     for hyperparameters the recipe does not have."""
-    recipe.hyperparameters(requested_hyperparameters(config))
+    checked_hyperparameters(recipe, requested_hyperparameters(config))
     if not perform_hpo:
         return
     if not recipe.search_space:
@@ -172,15 +122,5 @@ def update_solution(
 
 @operation("DeleteSolution")
 def delete_solution(backend, solution_arn):
-    from personalize_emulator.api.control.campaigns import Campaign
-
     solution = backend.get(solution_arn, Solution)
-    versions = {v.arn for v in solution.versions}
-    training = [v.arn for v in solution.versions if v.status in IN_FLIGHT]
-    if training:  # AWS refuses while a version is CREATE PENDING or CREATE IN_PROGRESS
-        raise ResourceInUseException(
-            f"{solution.arn} has the solution version {training[0]} in training; wait for it to finish "
-            "or stop it with StopSolutionVersionCreation, then delete the solution."
-        )
-    campaigns = backend.all(Campaign, lambda c: c.serves_any(versions))
-    delete_unless_used(backend, solution, campaigns, also_remove=versions)
+    backend.delete(solution, also_remove={v.arn for v in solution.versions})

@@ -17,10 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from personalize_emulator.recipes.base import PERSONALIZED_RANKING, Model, TrainingConfig, TrainingData
+from personalize_emulator.recipes.base import PERSONALIZED_RANKING, Model, TrainingConfig, TrainingData, TrainingFailed
 from personalize_emulator.recipes.hyperparameters import Spec, defaults, parse_all
 from personalize_emulator.recipes.user_personalization import HYPERPARAMETERS, SEARCH_SPACE, UserPersonalization
-from personalize_emulator.resources.lifecycle import JobFailed
 
 DAY = 86_400
 LEGACY_HIDDEN = "43"  # aws-hrnn and aws-hrnn-metadata; the guide gives HRNN-Coldstart 149, as User-Personalization
@@ -90,10 +89,10 @@ class HrnnColdstart(UserPersonalization):
 
     def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
         if data.items is None:
-            raise JobFailed("The aws-hrnn-coldstart recipe needs an Items dataset in the dataset group.")
+            raise TrainingFailed("The aws-hrnn-coldstart recipe needs an Items dataset in the dataset group.")
         cold = cold_items(data, self.values(config.hyperparameters), time.time())
         if not MIN_COLD_ITEMS <= len(cold) <= MAX_COLD_ITEMS:
-            raise JobFailed(
+            raise TrainingFailed(
                 f"The aws-hrnn-coldstart recipe needs between {MIN_COLD_ITEMS} and {MAX_COLD_ITEMS:,} cold items; "
                 f"these hyperparameters make {len(cold)} (raise cold_start_max_interactions or "
                 "cold_start_max_duration for more)."

@@ -1,0 +1,109 @@
+"""Batch inference: a solution version answers every line of JSON-lines input as a campaign of it would, and each
+answer is written as AWS writes it: one output line per input line, in order, a bad line answered by a line of its
+own with `error` set.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import zlib
+from typing import Any
+
+import numpy as np
+
+from personalize_emulator import settings
+from personalize_emulator.errors import InvalidInputException, PersonalizeError
+from personalize_emulator.recipes.base import PERSONALIZED_RANKING, RELATED_ITEMS
+from personalize_emulator.resources.batch_inference_jobs import BatchInferenceJob
+from personalize_emulator.resources.solutions import SolutionVersion
+from personalize_emulator.serving import answers
+from personalize_emulator.serving.answers import MAX_RESULTS
+
+log = logging.getLogger("personalize_emulator")
+
+
+PROGRESS_EVERY = 10_000  # input lines between two progress lines in the server's log
+
+
+class LineAnswerer:
+    """Answers input lines one by one through `serving`, exactly as a campaign of the version would."""
+
+    def __init__(self, backend, version: SolutionVersion, job: BatchInferenceJob):
+        self.backend, self.version, self.job = backend, version, job
+        self.lines = 0
+        self.kind = answers.recipe_type(version)
+        self.exploration = job.config.get("itemExplorationConfig")
+        # One stream per job, drawn in input order: a fixed seed gives the same output for the same input.
+        self.rng = np.random.default_rng([settings.seed(), zlib.crc32(job.arn.encode())]) if self.exploration else None
+
+    def __call__(self, raw: bytes) -> str:
+        self.lines += 1
+        if self.lines % 1000 == 0:
+            self.backend.jobs.check()  # a reset stops the job between lines
+        if self.lines % PROGRESS_EVERY == 0:
+            log.info("%s: %d input lines answered", self.job.arn, self.lines)
+        try:
+            request = json.loads(raw)
+        except ValueError as exc:  # not JSON, or not UTF-8
+            return _line(raw.decode("utf-8", "replace"), error=f"The input line is not valid JSON: {exc}.")
+        if not isinstance(request, dict):
+            return _line(request, error='Each input line must be a JSON object, such as {"userId": "42"}.')
+        try:
+            scored = self._answer(request)
+        except PersonalizeError as exc:
+            return _line(request, error=exc.message)
+        output = {"recommendedItems": [item for item, _ in scored]}
+        if any(score is not None for _, score in scored):  # recipes without scores (Popularity-Count, SIMS) show none
+            output["scores"] = [score for _, score in scored]
+        return _line(request, output)
+
+    def _answer(self, request: dict[str, Any]) -> list[tuple[str, float | None]]:
+        common = {
+            "context": _string_map(request, "context"),
+            "filter_arn": self.job.filter_arn,
+            "filter_values": _string_map(request, "filterValues"),
+        }
+        if self.kind == PERSONALIZED_RANKING:
+            items = request.get("itemList")
+            if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
+                raise InvalidInputException("itemList must be a non-empty list of item ids (strings).")
+            if len(items) > MAX_RESULTS:
+                raise InvalidInputException(f"itemList can hold at most {MAX_RESULTS} items; got {len(items)}.")
+            user = _required_id(request, "userId")
+            return answers.rank(self.backend, self.version, user_id=user, input_list=items, **common)
+        if self.kind == RELATED_ITEMS:
+            ids = {"item_id": _required_id(request, "itemId")}
+        else:
+            ids = {"user_id": _required_id(request, "userId")}
+        return answers.recommend(
+            self.backend,
+            self.version,
+            num_results=self.job.num_results,
+            exploration=self.exploration,
+            rng=self.rng,
+            **ids,
+            **common,
+        )
+
+
+def _required_id(request: dict[str, Any], member: str) -> str:
+    value = request.get(member)
+    if not isinstance(value, str) or not value:
+        raise InvalidInputException(
+            f"{member} is required on each input line of this solution version's recipe, as a string."
+        )
+    return value
+
+
+def _string_map(request: dict[str, Any], member: str) -> dict[str, str] | None:
+    value = request.get(member)
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise InvalidInputException(f"{member} must be a JSON object whose values are strings.")
+    return value
+
+
+def _line(request: Any, output: dict[str, Any] | None = None, error: str | None = None) -> str:
+    return json.dumps({"input": request, "output": output, "error": error}, separators=(",", ":"))
