@@ -8,11 +8,14 @@ STAMP := $(VENV)/.installed
 NOTEBOOKS := notebooks/user-personalization-with-exploration.ipynb \
 	notebooks/user-personalization-with-contextual-recommendations.ipynb
 # nbval: every cell must run; cells marked NBVAL_CHECK_OUTPUT must match the committed outputs.
-NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout 600
+NBVAL := -p nbval --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout 600
 
-.PHONY: setup run test lint bench clean
+.PHONY: help setup run test lint bench clean
 
-setup: $(STAMP)
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
+
+setup: $(STAMP)  ## build .venv (Python packages from PyPI; about 1.8 GB)
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,21 +23,22 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements.txt
 	# MovieLens 100k ships inside this wheel; --no-deps brings the files only (for bench/ and the notebooks).
 	$(PY) -m pip install --quiet --no-deps recbole==1.2.1
-	$(PY) -m pip install --quiet --no-deps -e .
+	# setuptools warns about editable installs in general; nothing in them concerns this project.
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e .
 	touch $(STAMP)
 
-run: setup
+run: setup  ## run both tutorial notebooks against the local emulator, into build/
 	$(PY) -m jupyter nbconvert --to notebook --execute --output-dir build $(NOTEBOOKS)
 
-test: setup
+test: setup  ## every test, then both notebooks under nbval
 	$(PY) -m pytest
 	$(PY) -m pytest $(NBVAL) -p no:cacheprovider notebooks
 
-lint: setup
+lint: setup  ## ruff and the type checker
 	$(PY) -m ruff check personalize_emulator helpers tests bench
 	$(PY) -m ruff format --check personalize_emulator helpers tests bench
 
-bench: setup
+bench: setup  ## re-measure what the docs quote (needs a quiet machine)
 	$(PY) bench/emulator_bench.py
 	$(PY) bench/notebook_bench.py
 	$(PY) bench/soak.py
@@ -42,5 +46,5 @@ bench: setup
 	$(PY) bench/movielens_bench.py
 	$(PY) bench/filter_bench.py
 
-clean:
+clean:  ## remove .venv and build/
 	rm -rf $(VENV) build

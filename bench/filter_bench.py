@@ -90,7 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     backend, items, users, interactions = dataset_group(rng)
-    catalogue = filtering.Catalogue(items)
+    catalogue = filtering.Candidates(items)
     print(f"Filter cost per request over a {len(items):,}-item catalogue ({len(users)} users, 100,000 interactions),")
     print(f"{args.calls} calls per row, `filtering.excluded` timed alone (a request's model scoring is not counted).")
     print()
@@ -105,7 +105,7 @@ def main() -> None:
         def call(k: int, arn: str = arn, values: dict | None = values) -> float:
             started = time.perf_counter()
             filtering.excluded(
-                backend, arn, values, group_arn=GROUP, catalogue=catalogue,
+                backend, arn, values, group_arn=GROUP, candidates=catalogue,
                 user_id=users[k % len(users)], item_id=items[k % len(items)],
             )  # fmt: skip
             return time.perf_counter() - started

@@ -87,6 +87,11 @@ def _clients(adapter: str, url: str | None) -> SimpleNamespace:
     return _CLIENTS[url]
 
 
+def error_of(raised: pytest.ExceptionInfo) -> tuple[str, str]:
+    """The code and message of the `ClientError` a `pytest.raises` caught."""
+    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
+
+
 def wait_until(describe: Callable[[], dict[str, Any]], status: str = "ACTIVE", timeout: float = 30) -> dict[str, Any]:
     """Poll a describe call until the resource reaches `status`; fail with what it reached instead."""
     deadline = time.monotonic() + timeout

@@ -17,7 +17,7 @@ from tests.builders import (
     tracker,
     version,
 )
-from tests.conftest import ACCOUNT, REGION
+from tests.conftest import ACCOUNT, REGION, error_of
 
 EVENT_FIELDS = [
     *INTERACTIONS_FIELDS,
@@ -31,10 +31,6 @@ SENT_AT = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
 def stored(dataset_arn):
     """The records the emulator holds for a dataset (both adapters share this process's backend)."""
     return personalize_backends[ACCOUNT][REGION].resources[dataset_arn].table.frame()
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def status_of(raised):

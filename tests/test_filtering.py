@@ -77,7 +77,7 @@ def kept(shop, expression: str, values=None, user_id="adult", item_id=None, cata
         add_filter(shop, expression),
         values,
         group_arn=GROUP,
-        catalogue=filtering.Catalogue(catalogue),
+        candidates=filtering.Candidates(catalogue),
         user_id=user_id,
         item_id=item_id,
     )
@@ -247,12 +247,12 @@ def test_what_cannot_filter_items_is_refused(shop, expression, message):
 def test_a_filter_must_be_active_and_of_the_same_dataset_group(shop):
     pending = add_filter(shop, "EXCLUDE ItemID WHERE Items.PRICE > 1", status="CREATE PENDING")
     other = add_filter(shop, "EXCLUDE ItemID WHERE Items.PRICE > 1", group=GROUP + "-other")
-    catalogue = filtering.Catalogue(CATALOGUE)
+    catalogue = filtering.Candidates(CATALOGUE)
     with pytest.raises(InvalidInputException) as raised:
-        filtering.excluded(shop.backend, pending, None, group_arn=GROUP, catalogue=catalogue)
+        filtering.excluded(shop.backend, pending, None, group_arn=GROUP, candidates=catalogue)
     assert raised.value.message == f"The filter {pending} is CREATE PENDING; a filter applies only when ACTIVE."
     with pytest.raises(InvalidInputException) as raised:
-        filtering.excluded(shop.backend, other, None, group_arn=GROUP, catalogue=catalogue)
+        filtering.excluded(shop.backend, other, None, group_arn=GROUP, candidates=catalogue)
     assert raised.value.message.startswith(f"The filter {other} belongs to the dataset group {GROUP}-other, not to")
 
 

@@ -17,7 +17,7 @@ from tests.builders import (
     trained_group,
     version,
 )
-from tests.conftest import wait_until
+from tests.conftest import error_of, wait_until
 from tests.test_user_personalization_api import RECIPE, SMALL, planted_group
 
 PLANTED = {"first": 55, "second": 45, "third": 35, "fourth": 25}
@@ -51,10 +51,6 @@ def make_filter(aws, group_arn: str, expression: str, name: str = "filter") -> s
 def recommended(aws, campaign_arn: str, user: str = "user-00", count: int = 25, **kwargs) -> list[str]:
     answer = aws.runtime.get_recommendations(campaignArn=campaign_arn, userId=user, numResults=count, **kwargs)
     return [item["itemId"] for item in answer["itemList"]]
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 @pytest.fixture

@@ -15,15 +15,11 @@ import requests
 from botocore.exceptions import ClientError
 
 from tests.builders import dataset, group
-from tests.conftest import ACCOUNT, REGION
+from tests.conftest import ACCOUNT, REGION, error_of
 
 OTHER_ACCOUNT = "111111111111"
 OTHER_REGION = "eu-west-1"
 NAME_PATTERN = "^[a-zA-Z0-9][a-zA-Z0-9\\-_]*"
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def client_of(aws, service: str, region: str = REGION, credentials: dict | None = None):

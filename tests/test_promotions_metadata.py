@@ -7,7 +7,8 @@ import math
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.test_filters_applied import error_of, make_filter, shop
+from tests.conftest import error_of
+from tests.test_filters_applied import make_filter, shop
 
 WITH_METADATA = {"campaignConfig": {"enableMetadataWithRecommendations": True}}
 

@@ -3,13 +3,9 @@ from botocore.exceptions import ClientError
 
 from personalize_emulator import configure
 from tests.builders import deployed, planted_interactions, solution, trained_group, version
-from tests.conftest import ACCOUNT, REGION
+from tests.conftest import ACCOUNT, REGION, error_of
 
 PLANTED = {"first": 55, "second": 45, "third": 35, "fourth": 25}
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def status_of(raised):

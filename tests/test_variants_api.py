@@ -6,17 +6,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.builders import bucket_and_role, campaign, dataset, group, import_frame, solution, version
-from tests.conftest import wait_until
+from tests.conftest import error_of, wait_until
 from tests.recipes.planted import INTERACTIONS, ITEMS, USERS, avro_fields, tastes, with_new_items
 from tests.test_user_personalization_api import planted_group
 
 RECIPE = "arn:aws:personalize:::recipe/{}"
 SMALL = {"algorithmHyperParameters": {"hidden_dimension": "32"}}
 EXPLORING = {"itemExplorationConfig": {"explorationWeight": "0.5"}}
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def exploration_refused(aws, version_arn, recipe):

@@ -160,7 +160,12 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data_dir: Path | N
         print(f"state kept in {state.store.path}: {restored} resources restored", flush=True)
     url = f"http://{host}:{server.server_address[1]}"
     print(f"personalize_emulator serving moto and Amazon Personalize on {url}", flush=True)
-    print(f"  export AWS_ENDPOINT_URL={url}", flush=True)
+    print("Point a client at it (any key pair will do):", flush=True)
+    print(
+        f"  export AWS_ENDPOINT_URL={url} AWS_DEFAULT_REGION=us-east-1 "
+        "AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing",
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -10,10 +10,10 @@ import numpy as np
 from personalize_emulator import settings
 from personalize_emulator.api.control.campaigns import Campaign
 from personalize_emulator.errors import InvalidInputException, ResourceNotFoundException
+from personalize_emulator.protocol.limits import DEFAULT_RESULTS, MAX_RESULTS, MAX_RESULTS_WITH_METADATA
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.resources.lifecycle import ACTIVE
 from personalize_emulator.serving import answers, item_metadata
-from personalize_emulator.serving.answers import DEFAULT_RESULTS, MAX_RESULTS, MAX_RESULTS_WITH_METADATA
 from personalize_emulator.serving.promotions import recommend_with_promotion
 
 # AWS says why an item is listed only for this recipe; of its reasons, "Promoted item" is the one that applies

@@ -9,18 +9,15 @@ the developer guide's Filter expressions page), and ignore case when matching ev
 from __future__ import annotations
 
 import threading
-import weakref
 
 from personalize_emulator.data.tables import Table
 
 RECENT_PER_EVENT_TYPE = 100
 
-_HISTORIES: weakref.WeakKeyDictionary[Table, _History] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
 
 class _History:
     def __init__(self, layout: int = -1) -> None:
+        self.lock = threading.Lock()
         self.layout = layout
         self.consumed = 0
         self.items: list[str] = []
@@ -69,9 +66,7 @@ class _History:
 def recent_items(table: Table, user_id: str | None) -> dict[str | None, frozenset[str]]:
     """The items `user_id` interacted with, by event type (lower case; None for rows without one), at most the
     100 most recent of each type."""
-    with _LOCK:
-        history = _HISTORIES.get(table)
-        if history is None:
-            history = _HISTORIES[table] = _History()
+    history = table.derived.setdefault("interaction_history", _History())
+    with history.lock:
         history.follow(table)
         return history.of(user_id) if user_id else {}

@@ -4,14 +4,11 @@ of the table: filters and response metadata read them on every request, and the 
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
 
 from personalize_emulator.data.tables import Table
-
-_INDEXES: weakref.WeakKeyDictionary[Table, RecordIndex] = weakref.WeakKeyDictionary()
 
 
 class RecordIndex:
@@ -45,8 +42,7 @@ def index_of(table: Table) -> RecordIndex:
     """The index of the table as it is now (the version is read before the records, so a change made meanwhile
     only makes the next call build again)."""
     version = table.version
-    index = _INDEXES.get(table)
+    index = table.derived.get("record_index")
     if index is None or index.version != version:
-        index = RecordIndex(table, version)
-        _INDEXES[table] = index
+        index = table.derived["record_index"] = RecordIndex(table, version)
     return index

@@ -43,6 +43,7 @@ class Table:
         self._frame = empty_frame(schema)
         self._pending: list[dict[str, Any]] = []
         self._lock = threading.Lock()
+        self.derived: dict[str, Any] = {}  # structures built from the records (an index, a history), kept with them
         self.version = 0  # bumped by every change
         self.layout = 0  # bumped when rows already there may move or change; not when rows are only appended
 

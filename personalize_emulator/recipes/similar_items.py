@@ -78,20 +78,20 @@ class SimilarItems(RelatedItemsRecipe):
         return resolve(self.name, HYPERPARAMETERS, requested)
 
     def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
-        knobs = parse_all(HYPERPARAMETERS, self.hyperparameters(config.hyperparameters))
+        values = parse_all(HYPERPARAMETERS, self.hyperparameters(config.hyperparameters))
         popular = self.popular(TrainingData(data.interactions, data.items), config)
         index = {item: i for i, item in enumerate(popular.ranked)}
         items, users, user_count = incidence(data.interactions, index)
         behaviour = row_embeddings(
-            items, users, np.ones(len(items)), (len(index), user_count), knobs["item_id_hidden_dim"], config.seed
+            items, users, np.ones(len(items)), (len(index), user_count), values["item_id_hidden_dim"], config.seed
         )
         rows, cols, weights, token_count = metadata_tokens(data, index)
         metadata = row_embeddings(
-            rows, cols, weights, (len(index), token_count), knobs["item_metadata_hidden_dim"], config.seed
+            rows, cols, weights, (len(index), token_count), values["item_metadata_hidden_dim"], config.seed
         )
         vectors = np.hstack([unit_rows(behaviour), unit_rows(metadata)]) * np.float32(math.sqrt(0.5))
         chosen_by = np.bincount(items, minlength=len(index))
-        boost = np.power(1.0 + chosen_by, (1.0 - knobs["popularity_discount_factor"]) / 2).astype(np.float32)
+        boost = np.power(1.0 + chosen_by, (1.0 - values["popularity_discount_factor"]) / 2).astype(np.float32)
         return SimilarItemsModel(popular, vectors, boost)
 
 

@@ -64,25 +64,25 @@ class Sims(RelatedItemsRecipe):
         return resolve(self.name, HYPERPARAMETERS, requested)
 
     def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
-        knobs = parse_all(HYPERPARAMETERS, self.hyperparameters(config.hyperparameters))
+        values = parse_all(HYPERPARAMETERS, self.hyperparameters(config.hyperparameters))
         frame = data.interactions
         popular = self.popular(TrainingData(frame), config)
         users = within_percentiles(
             frame["USER_ID"].value_counts(),
-            knobs["min_user_history_length_percentile"],
-            knobs["max_user_history_length_percentile"],
+            values["min_user_history_length_percentile"],
+            values["max_user_history_length_percentile"],
         )
         kept = set(
             within_percentiles(
                 frame["ITEM_ID"].value_counts(),
-                knobs["min_item_interaction_count_percentile"],
-                knobs["max_item_interaction_count_percentile"],
+                values["min_item_interaction_count_percentile"],
+                values["max_item_interaction_count_percentile"],
             )
         )
         ids = [item for item in popular.ranked if item in kept]  # popularity order: ties go to the popular item
         items, people, user_count = incidence(frame[frame["USER_ID"].isin(users)], {i: n for n, i in enumerate(ids)})
         table = cooccurrence_neighbours(
-            items, people, len(ids), user_count, knobs["popularity_discount_factor"], knobs["min_cointeraction_count"]
+            items, people, len(ids), user_count, values["popularity_discount_factor"], values["min_cointeraction_count"]
         )
         return SimsModel(popular, ids, table)
 

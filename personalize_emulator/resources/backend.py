@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TypeVar
@@ -46,6 +47,8 @@ class PersonalizeBackend(BaseBackend):
         self.resources: dict[str, Resource] = {}
         self.durable = durable
         self._recommendations: OrderedDict[str, list[str]] = OrderedDict()
+        # What serving derives from a trained model (the items it can recommend), dropped with the model.
+        self.serving_cache: weakref.WeakKeyDictionary[object, Any] = weakref.WeakKeyDictionary()
         self._persisting = threading.Lock()
 
     def reset(self) -> None:

@@ -6,8 +6,8 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from personalize_emulator.api.runtime import DEFAULT_RESULTS
 from personalize_emulator.data.s3 import S3Location, parse_location
+from personalize_emulator.protocol.limits import DEFAULT_RESULTS
 from personalize_emulator.resources.base import Resource
 
 BATCH_INFERENCE = "BATCH_INFERENCE"

@@ -47,7 +47,7 @@ def recommend(
             filter_arn,
             filter_values,
             group_arn=version.solution.dataset_group_arn,
-            catalogue=filtering.catalogue_of(version.model),
+            candidates=filtering.candidates_of(backend, version.model),
             user_id=user_id,
             item_id=item_id,
         )
@@ -80,19 +80,10 @@ def rank(
             filter_arn,
             filter_values,
             group_arn=version.solution.dataset_group_arn,
-            catalogue=filtering.Catalogue(dict.fromkeys(input_list)),
+            candidates=filtering.Candidates(dict.fromkeys(input_list)),
             user_id=user_id,
         )
         input_list = [item for item in input_list if item not in removed]
     ranked = version.model.rank(user_id, input_list, context or {})
     placed = {item for item, _ in ranked}
     return ranked + [(item, 0.0) for item in dict.fromkeys(input_list) if item not in placed]
-
-
-DEFAULT_RESULTS = 25
-
-
-MAX_RESULTS = 500
-
-
-MAX_RESULTS_WITH_METADATA = 50

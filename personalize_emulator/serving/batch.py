@@ -14,11 +14,11 @@ import numpy as np
 
 from personalize_emulator import settings
 from personalize_emulator.errors import InvalidInputException, PersonalizeError
+from personalize_emulator.protocol.limits import MAX_RESULTS
 from personalize_emulator.recipes.base import PERSONALIZED_RANKING, RELATED_ITEMS
 from personalize_emulator.resources.batch_inference_jobs import BatchInferenceJob
 from personalize_emulator.resources.solutions import SolutionVersion
 from personalize_emulator.serving import answers
-from personalize_emulator.serving.answers import MAX_RESULTS
 
 log = logging.getLogger("personalize_emulator")
 

@@ -15,28 +15,29 @@ Where AWS is silent: AND binds tighter than OR (SQL's rule); a record without a 
 condition (NOT IN and != included); an EXCLUDE expression with a value missing is skipped as a whole.
 
 What does not depend on the request (the masks of item conditions, per table version and bound values; each
-model's catalogue) is cached, and interaction histories follow new rows instead of being rebuilt, so a filter
-costs tens of microseconds on a catalogue of a few thousand items (a few hundred when it reads interactions).
+model's candidates) is cached, and interaction histories follow new rows instead of being rebuilt, so a filter
+costs tens of microseconds on a candidates of a few thousand items (a few hundred when it reads interactions).
 """
 
 from __future__ import annotations
 
 import operator
 import re
-import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from personalize_emulator.api.control.filters import Filter
 from personalize_emulator.data import interaction_history
 from personalize_emulator.data.avro import NUMERIC, Field
 from personalize_emulator.data.filter_expressions import Condition, FilterExpression, Statement
 from personalize_emulator.data.record_index import RecordIndex, index_of
 from personalize_emulator.errors import InvalidInputException
+from personalize_emulator.recipes.base import Model
+from personalize_emulator.resources.backend import PersonalizeBackend
 from personalize_emulator.resources.datasets import dataset_of
+from personalize_emulator.resources.filters import Filter
 from personalize_emulator.resources.lifecycle import ACTIVE
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -53,7 +54,7 @@ _FILTER_VALUE = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^",]*?))\s*(,|$)')
 _CACHE_LIMIT = 512
 
 
-class Catalogue:
+class Candidates:
     """The items a request chooses from, in the order of the masks computed over them."""
 
     def __init__(self, ids: Iterable[str]):
@@ -87,14 +88,12 @@ class Catalogue:
         return found
 
 
-_CATALOGUES: weakref.WeakKeyDictionary[Any, Catalogue] = weakref.WeakKeyDictionary()
-
-
-def catalogue_of(model: Any) -> Catalogue:
-    """The items a trained model can recommend (`Model.item_ids`, fixed once trained), kept with the model."""
-    found = _CATALOGUES.get(model)
+def candidates_of(backend: PersonalizeBackend, model: Model) -> Candidates:
+    """The items a trained model can recommend (`Model.item_ids`, fixed once trained), kept by the backend for as
+    long as the model lives."""
+    found = backend.serving_cache.get(model)
     if found is None:
-        found = _CATALOGUES[model] = Catalogue(model.item_ids())
+        found = backend.serving_cache[model] = Candidates(model.item_ids())
     return found
 
 
@@ -117,14 +116,14 @@ def excluded(
     filter_values: dict[str, str] | None,
     *,
     group_arn: str,
-    catalogue: Catalogue,
+    candidates: Candidates,
     user_id: str | None = None,
     item_id: str | None = None,
 ) -> frozenset[str]:
-    """The items of `catalogue` that the filter removes from this request's answer."""
+    """The items of `candidates` that the filter removes from this request's answer."""
     found = filter_for(backend, filter_arn, group_arn)
-    request = _Request(backend, filter_arn, group_arn, bound_values(filter_values), catalogue, user_id, item_id)
-    return catalogue.excluded_by(_allowed(found.parsed, request))
+    request = _Request(backend, filter_arn, group_arn, bound_values(filter_values), candidates, user_id, item_id)
+    return candidates.excluded_by(_allowed(found.parsed, request))
 
 
 def bound_values(filter_values: dict[str, str] | None) -> dict[str, tuple[str, ...]]:
@@ -155,7 +154,7 @@ class _Request:
     filter_arn: str
     group_arn: str
     values: dict[str, tuple[str, ...]]
-    catalogue: Catalogue
+    candidates: Candidates
     user_id: str | None
     item_id: str | None
 
@@ -167,7 +166,7 @@ class _Request:
 def _allowed(expression: FilterExpression, request: _Request) -> np.ndarray:
     for statement in expression.statements:
         _check_applicable(statement, request)
-    size = len(request.catalogue.ids)
+    size = len(request.candidates.ids)
     include, exclude = None, np.zeros(size, dtype=bool)
     for statement in expression.statements:
         if _missing(statement, request.values):
@@ -234,20 +233,20 @@ def _combine(conditions: list[tuple[str, Condition]], test: Callable[[Condition]
 
 
 def _mask(condition: Condition, request: _Request) -> np.ndarray:
-    """The items of the catalogue that satisfy one condition of a WHERE clause."""
+    """The items of the candidates that satisfy one condition of a WHERE clause."""
     kind = condition.dataset.upper()
-    catalogue = request.catalogue
+    candidates = request.candidates
     if kind == "CURRENTUSER":
-        return np.full(len(catalogue.ids), _user_satisfies(condition, request))
+        return np.full(len(candidates.ids), _user_satisfies(condition, request))
     if kind == "INTERACTIONS":
-        return catalogue.mask_of(_interacted(condition, request))
+        return candidates.mask_of(_interacted(condition, request))
     wanted = _wanted(condition, request)
     if condition.field == "ITEM_ID":  # every candidate has its id, with or without an Items record
-        listed = catalogue.mask_of(wanted)
+        listed = candidates.mask_of(wanted)
         return listed if condition.op in POSITIVE else ~listed
     index = request.index("ITEMS")
     if index is None:
-        return np.zeros(len(catalogue.ids), dtype=bool)
+        return np.zeros(len(candidates.ids), dtype=bool)
     key = ("mask", condition.field, condition.op, wanted)
     by_row = index.cache.get(key)
     if by_row is None:
@@ -256,7 +255,7 @@ def _mask(condition: Condition, request: _Request) -> np.ndarray:
         column = _column(index, condition.field)
         # one more row, never matching, for the items without a record (row -1)
         by_row = index.cache[key] = np.append(column.mask(condition, wanted), False)
-    return by_row[catalogue.rows_in(index)]
+    return by_row[candidates.rows_in(index)]
 
 
 def _interacted(condition: Condition, request: _Request) -> set[str]:

@@ -9,15 +9,11 @@ from personalize_emulator.recipes import base
 from personalize_emulator.testing import bucket_policy, trust_policy
 from tests import builders
 from tests.builders import BUCKET
-from tests.conftest import ACCOUNT, REGION, wait_until
+from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
 # Item popularity planted so that Popularity-Count ranks a, b, c, d first (then items chosen by one user each).
 POPULAR = {"a": 50, "b": 40, "c": 30, "d": 20}
 OUTPUT = f"s3://{BUCKET}/out/"
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def describe(aws, job_arn):

@@ -3,7 +3,7 @@ from botocore.exceptions import ClientError
 
 from personalize_emulator import configure
 from tests.builders import campaign, deployed, import_frame, planted_interactions, solution, trained_group, version
-from tests.conftest import ACCOUNT, REGION, wait_gone, wait_until
+from tests.conftest import ACCOUNT, REGION, error_of, wait_gone, wait_until
 
 FIRST = planted_interactions({"old-favourite": 50, "old-second": 40})
 SECOND = planted_interactions({"new-favourite": 50, "new-second": 40})
@@ -11,10 +11,6 @@ SECOND = planted_interactions({"new-favourite": 50, "new-second": 40})
 
 def describe(aws, arn):
     return aws.personalize.describe_campaign(campaignArn=arn)["campaign"]
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def top_two(aws, campaign_arn):

@@ -20,13 +20,9 @@ from tests.builders import (
     trained_group,
     upload,
 )
-from tests.conftest import ACCOUNT, REGION, wait_gone, wait_until
+from tests.conftest import ACCOUNT, REGION, error_of, wait_gone, wait_until
 
 ITEMS = pd.DataFrame({"ITEM_ID": ["i1", "i2"], "GENRES": ["a|b", ""], "CREATION_TIMESTAMP": [1_700_000_000, ""]})
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def describe(aws, arn):

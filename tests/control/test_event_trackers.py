@@ -6,15 +6,11 @@ from botocore.exceptions import ClientError
 
 from personalize_emulator import configure
 from tests.builders import dataset, group, tracker
-from tests.conftest import ACCOUNT, REGION, wait_gone, wait_until
+from tests.conftest import ACCOUNT, REGION, error_of, wait_gone, wait_until
 
 
 def describe(aws, arn):
     return aws.personalize.describe_event_tracker(eventTrackerArn=arn)["eventTracker"]
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def test_create_event_tracker_gives_an_eight_hex_arn_and_a_uuid_tracking_id(aws):

@@ -7,7 +7,7 @@ from botocore.exceptions import ClientError
 
 from personalize_emulator import configure
 from tests.builders import BUCKET, bucket_and_role, dataset, group, import_frame
-from tests.conftest import ACCOUNT, REGION, wait_until
+from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
 CLICKS = pd.DataFrame(
     {
@@ -22,10 +22,6 @@ ITEMS = pd.DataFrame(
 )
 USERS = pd.DataFrame({"USER_ID": ["u1", "u2"], "NATIONALITY": ["FR", ""]})
 EXPORTS = f"s3://{BUCKET}/exports/"
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def describe(aws, job_arn):

@@ -2,7 +2,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.builders import dataset, group
-from tests.conftest import ACCOUNT, REGION, wait_gone, wait_until
+from tests.conftest import ACCOUNT, REGION, error_of, wait_gone, wait_until
 
 VALID = [
     'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click", "stream")',
@@ -24,10 +24,6 @@ def full_group(aws):
 
 def create(aws, group_arn, expression, name="filter"):
     return aws.personalize.create_filter(name=name, datasetGroupArn=group_arn, filterExpression=expression)
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 @pytest.mark.parametrize("expression", VALID)

@@ -18,7 +18,7 @@ from tests.builders import (
     start_import,
     upload,
 )
-from tests.conftest import ACCOUNT, REGION, wait_until
+from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
 CLICK_FIELDS = [
     *INTERACTIONS_FIELDS,
@@ -29,10 +29,6 @@ HEADER = "USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE\n"
 CLICKS = HEADER + "u1,i1,1700000000,click\nu2,i2,1700000060,click\n"
 MORE_CLICKS = HEADER + "u3,i3,1700000120,click\n"
 BAD = f"s3://{BUCKET}/bad.csv"
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def stored(dataset_arn):

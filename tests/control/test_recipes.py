@@ -3,6 +3,7 @@ from botocore.exceptions import ClientError
 
 from personalize_emulator.recipes import trainable
 from personalize_emulator.resources.recipe_catalogue import BY_ARN
+from tests.conftest import error_of
 
 RECIPE = "arn:aws:personalize:::recipe/{}"
 
@@ -10,10 +11,6 @@ RECIPE = "arn:aws:personalize:::recipe/{}"
 def recipes(aws, **kwargs):
     pages = aws.personalize.get_paginator("list_recipes").paginate(**kwargs)
     return {r["name"]: r for page in pages for r in page["recipes"]}
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def test_list_recipes_gives_global_arns_and_no_recipe_type(aws):

@@ -4,11 +4,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.builders import INTERACTIONS_FIELDS, avro, dataset, group
-from tests.conftest import ACCOUNT, REGION, wait_gone
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
+from tests.conftest import ACCOUNT, REGION, error_of, wait_gone
 
 
 def create(aws, name="clicks", fields=INTERACTIONS_FIELDS, record="Interactions", **kwargs):

@@ -15,7 +15,7 @@ from tests.builders import (
     trained_group,
     version,
 )
-from tests.conftest import ACCOUNT, REGION, wait_until
+from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
 METRICS = {
     "coverage",
@@ -32,10 +32,6 @@ VALUED_FIELDS = [*INTERACTIONS_FIELDS, {"name": "EVENT_VALUE", "type": ["null", 
 
 def describe(aws, arn):
     return aws.personalize.describe_solution_version(solutionVersionArn=arn)["solutionVersion"]
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def recommended(aws, version_arn, count=25):

@@ -3,17 +3,13 @@ from botocore.exceptions import ClientError
 
 from personalize_emulator import configure
 from tests.builders import POPULARITY, campaign, group, solution, trained_group, version
-from tests.conftest import ACCOUNT, REGION, wait_gone, wait_until
+from tests.conftest import ACCOUNT, REGION, error_of, wait_gone, wait_until
 
 ITEM_AFFINITY = "arn:aws:personalize:::recipe/aws-item-affinity"  # a recipe not trained here
 
 
 def describe(aws, arn):
     return aws.personalize.describe_solution(solutionArn=arn)["solution"]
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def test_create_solution_with_popularity_becomes_active(aws, visible_pace):

@@ -2,15 +2,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.builders import group
-from tests.conftest import ACCOUNT, REGION
+from tests.conftest import ACCOUNT, REGION, error_of
 
 
 def tags_of(aws, arn):
     return {t["tagKey"]: t["tagValue"] for t in aws.personalize.list_tags_for_resource(resourceArn=arn)["tags"]}
-
-
-def error_of(raised):
-    return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
 def tag_list(count, prefix="key"):

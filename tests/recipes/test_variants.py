@@ -8,7 +8,7 @@ import pytest
 
 from personalize_emulator.data.avro import AvroSchema, Field
 from personalize_emulator.recipes.base import HyperparameterError, TrainingConfig, TrainingData, TrainingFailed
-from personalize_emulator.recipes.user_personalization import fit
+from personalize_emulator.recipes.user_personalization import bptt
 from personalize_emulator.recipes.user_personalization.variants import (
     DAY,
     Hrnn,
@@ -26,7 +26,7 @@ SMALL = {"hidden_dimension": "32"}
 @pytest.fixture
 def few_epochs(monkeypatch):
     """For tests of what a model reads rather than how well it learns: three epochs are enough."""
-    monkeypatch.setattr(fit, "MAX_EPOCHS", fit.MIN_EPOCHS)
+    monkeypatch.setattr(bptt, "MAX_EPOCHS", bptt.MIN_EPOCHS)
 
 
 def train(recipe, data: TrainingData, previous=None, mode: str = "FULL", **hyperparameters):
@@ -126,8 +126,8 @@ def test_ranking_reads_item_text():
 def test_v2_takes_apply_recency_bias_only():
     v2 = UserPersonalizationV2()
     assert v2.hyperparameters({}) == {"apply_recency_bias": "true"}
-    assert v2.knobs(v2.values({"apply_recency_bias": "false"}), seed=0).recency_mask is False
-    assert v2.knobs(v2.values({}), seed=0).hidden == 149  # User-Personalization's width
+    assert v2.network_config(v2.values({"apply_recency_bias": "false"}), seed=0).recency_mask is False
+    assert v2.network_config(v2.values({}), seed=0).hidden == 149  # User-Personalization's width
     with pytest.raises(HyperparameterError) as raised:
         v2.hyperparameters({"hidden_dimension": "64"})
     assert str(raised.value) == (

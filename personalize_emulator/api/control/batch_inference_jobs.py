@@ -10,9 +10,9 @@ from personalize_emulator.api.control.common import listing, reach_s3, tags_of
 from personalize_emulator.api.control.export_jobs import WRITE_ACTIONS
 from personalize_emulator.api.control.import_jobs import READ_ACTIONS
 from personalize_emulator.api.control.solution_versions import SolutionVersion
-from personalize_emulator.api.runtime import DEFAULT_RESULTS, MAX_RESULTS
 from personalize_emulator.data.s3 import S3AccessError, read_prefix, write_object
 from personalize_emulator.errors import InvalidInputException, JobFailed, NotImplementedOperation
+from personalize_emulator.protocol.limits import DEFAULT_RESULTS, MAX_RESULTS
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.protocol.service_models import CONTROL_PLANE
 from personalize_emulator.resources.base import require_active

@@ -2,7 +2,7 @@
 
 FULL training fits the network; UPDATE training keeps it, adds the items and users seen since (new items score
 by their metadata until the next FULL version), re-reads every history and refreshes the exploration counts.
-This module holds the recipe's knobs; PyTorch is imported only when a version trains. The recipes AWS built on
+This module holds the recipe's hyperparameters; PyTorch is imported only when a version trains. The recipes AWS built on
 the same network (Personalized-Ranking, User-Personalization-v2, the legacy HRNN family) are configurations of
 this class, in `variants`.
 """
@@ -13,6 +13,7 @@ from typing import Any
 
 from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, TrainingData
 from personalize_emulator.recipes.hyperparameters import Spec, defaults, parse_all, resolve
+from personalize_emulator.recipes.user_personalization.config import NetworkConfig
 
 HYPERPARAMETERS: dict[str, Spec] = {
     "hidden_dimension": Spec(int, 32, 256, "149"),
@@ -44,13 +45,9 @@ class UserPersonalization(Recipe):
     def hyperparameters(self, requested: dict[str, str]) -> dict[str, str]:
         return resolve(self.name, self.spec, requested)
 
-    def knobs(self, values: dict[str, Any], seed: int):
-        """The training knobs the parsed hyperparameters ask for (a variant maps its own names)."""
-        from personalize_emulator.recipes.user_personalization.fit import (
-            Knobs,  # PyTorch loads on the first training, not when the emulator is imported
-        )
-
-        return Knobs(
+    def network_config(self, values: dict[str, Any], seed: int) -> NetworkConfig:
+        """The network and training settings the parsed hyperparameters ask for (a variant maps its own names)."""
+        return NetworkConfig(
             hidden=values["hidden_dimension"],
             bptt=values["bptt"],
             recency_mask=values["recency_mask"],
@@ -65,13 +62,11 @@ class UserPersonalization(Recipe):
         return data
 
     def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
-        from personalize_emulator.recipes.user_personalization.model import UserPersonalizationModel
-        from personalize_emulator.recipes.user_personalization.trainer import train_full, update
+        # PyTorch loads on the first training, not when the emulator is imported.
+        from personalize_emulator.recipes.user_personalization import build
 
-        data = self.inputs(data)
-        if config.training_mode == "UPDATE" and isinstance(previous, UserPersonalizationModel):
-            return update(previous, data)
-        return train_full(data, self.knobs(self.values(config.hyperparameters), config.seed))
+        network = self.network_config(self.values(config.hyperparameters), config.seed)
+        return build.train(self.inputs(data), network, config.training_mode, previous)
 
     def values(self, requested: dict[str, str]) -> dict[str, Any]:
         """The hyperparameters a version trains with, parsed."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from personalize_emulator.recipes.user_personalization.features import Catalogue, Sequences
+from personalize_emulator.recipes.user_personalization.features import ItemFeatures, Sequences
 
 DAY = 86_400
 PRIOR_STRENGTH = 10.0  # pseudo-impressions behind the prior
@@ -54,7 +54,7 @@ class Exposure:
         return cached
 
 
-def exposure(seq: Sequences, catalogue: Catalogue) -> Exposure:
+def exposure(seq: Sequences, catalogue: ItemFeatures) -> Exposure:
     """Counts from the interactions: an impression list includes the chosen item, which is also a click."""
     shown = np.zeros(len(catalogue), dtype=np.float64)
     chosen = np.zeros(len(catalogue), dtype=np.float64)

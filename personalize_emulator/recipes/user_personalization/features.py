@@ -156,7 +156,7 @@ def metadata_fields(schema: AvroSchema | None, exclude: set[str]) -> tuple[list[
 
 
 @dataclass
-class Catalogue:
+class ItemFeatures:
     """Items: their ids by index (index 0 is the unknown item) and their metadata."""
 
     ids: list[str]
@@ -169,13 +169,13 @@ class Catalogue:
         return len(self.ids)
 
 
-def build_catalogue(
+def build_item_features(
     interactions: pd.DataFrame,
     items: pd.DataFrame | None,
     schema: AvroSchema | None,
-    previous: Catalogue | None = None,
+    previous: ItemFeatures | None = None,
     text: bool = False,
-) -> Catalogue:
+) -> ItemFeatures:
     """The catalogue, with the textual fields if `text`; with `previous`, its items keep their indices and new
     ones are appended."""
     seen = list(interactions["ITEM_ID"]) + (list(items["ITEM_ID"]) if items is not None else [])
@@ -199,7 +199,7 @@ def build_catalogue(
         from_items = np.full(len(ids), np.nan)
         from_items[have] = stamp[position[have]]
         created = np.where(np.isnan(from_items), created, from_items)
-    return Catalogue(
+    return ItemFeatures(
         ids,
         index,
         Bags.build(
@@ -211,7 +211,7 @@ def build_catalogue(
 
 
 @dataclass
-class People:
+class UserFeatures:
     """Users: index by id (0 is unknown) and the metadata that conditions their state."""
 
     index: dict[str, int]
@@ -219,9 +219,12 @@ class People:
     numbers: Numbers
 
 
-def build_people(
-    interactions: pd.DataFrame, users: pd.DataFrame | None, schema: AvroSchema | None, previous: People | None = None
-) -> People:
+def build_user_features(
+    interactions: pd.DataFrame,
+    users: pd.DataFrame | None,
+    schema: AvroSchema | None,
+    previous: UserFeatures | None = None,
+) -> UserFeatures:
     seen = list(interactions["USER_ID"]) + (list(users["USER_ID"]) if users is not None else [])
     ids = list(dict.fromkeys((list(previous.index) if previous else []) + seen))
     index = {user: i + 1 for i, user in enumerate(ids)}
@@ -230,7 +233,7 @@ def build_people(
         for row, user in enumerate(users["USER_ID"]):
             position[index[user]] = row
     categorical, numeric = metadata_fields(schema, {"USER_ID"})
-    return People(
+    return UserFeatures(
         index,
         Bags.build(users, categorical, len(ids) + 1, position, previous.bags if previous else None),
         Numbers.build(users, numeric, len(ids) + 1, position, previous.numbers if previous else None),
@@ -303,7 +306,11 @@ class Sequences:
 
 
 def build_sequences(
-    interactions: pd.DataFrame, catalogue: Catalogue, people: People, codes: StepCodes, with_impressions: bool = True
+    interactions: pd.DataFrame,
+    catalogue: ItemFeatures,
+    people: UserFeatures,
+    codes: StepCodes,
+    with_impressions: bool = True,
 ) -> Sequences:
     frame = interactions.assign(_arrival=np.arange(len(interactions)))
     frame = frame.sort_values(["USER_ID", "TIMESTAMP", "_arrival"], kind="stable")

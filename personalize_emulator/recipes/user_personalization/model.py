@@ -10,9 +10,15 @@ import numpy as np
 import torch
 
 from personalize_emulator.recipes.base import Model
+from personalize_emulator.recipes.user_personalization.bptt import Tables
+from personalize_emulator.recipes.user_personalization.config import NetworkConfig
 from personalize_emulator.recipes.user_personalization.exploration import Exposure, explore
-from personalize_emulator.recipes.user_personalization.features import SESSION_GAP, Catalogue, People, StepCodes
-from personalize_emulator.recipes.user_personalization.fit import Knobs, Tables
+from personalize_emulator.recipes.user_personalization.features import (
+    SESSION_GAP,
+    ItemFeatures,
+    StepCodes,
+    UserFeatures,
+)
 from personalize_emulator.recipes.user_personalization.network import HRNN
 
 
@@ -33,16 +39,16 @@ class UserPersonalizationModel(Model):
         self,
         network: HRNN,
         tables: Tables,
-        catalogue: Catalogue,
-        people: People,
+        catalogue: ItemFeatures,
+        people: UserFeatures,
         codes: StepCodes,
         states: dict[int, UserState],
         exposure: Exposure,
-        knobs: Knobs,
+        config: NetworkConfig,
         losses: list[float],
     ):
         self.network, self.tables, self.catalogue, self.people, self.codes = network, tables, catalogue, people, codes
-        self.states, self.exposure, self.knobs, self.losses = states, exposure, knobs, losses
+        self.states, self.exposure, self.config, self.losses = states, exposure, config, losses
         self._lock = threading.Lock()
         self._metadata_rows = len(people.index) + 1  # users known when the tables were built
         with torch.no_grad():

@@ -1,6 +1,6 @@
 """The recipes AWS documents as relatives of User-Personalization, as configurations of the same network.
 
-- `aws-personalized-ranking` (PERSONALIZED_RANKING): the same knobs; GetPersonalizedRanking re-ranks a list.
+- `aws-personalized-ranking` (PERSONALIZED_RANKING): the same hyperparameters; GetPersonalizedRanking re-ranks a list.
   It reads the Items dataset's text.
 - `aws-user-personalization-v2`: one documented knob, `apply_recency_bias` (the network's `recency_mask`); the
   rest keep User-Personalization's defaults. It reads the Items dataset's text and does not explore (AWS
@@ -39,9 +39,9 @@ class UserPersonalizationV2(UserPersonalization):
     search_space: dict[str, Any] = {}  # its one knob is not tunable
     reads_text = True
 
-    def knobs(self, values: dict[str, Any], seed: int):
+    def network_config(self, values: dict[str, Any], seed: int):
         base = parse_all(HYPERPARAMETERS, defaults(HYPERPARAMETERS))
-        return super().knobs(base | {"recency_mask": values["apply_recency_bias"]}, seed)
+        return super().network_config(base | {"recency_mask": values["apply_recency_bias"]}, seed)
 
 
 class Hrnn(UserPersonalization):

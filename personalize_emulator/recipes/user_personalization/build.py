@@ -5,23 +5,24 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from personalize_emulator.recipes.base import TrainingData
+from personalize_emulator.recipes.base import Model, TrainingData
+from personalize_emulator.recipes.user_personalization.bptt import Tables, fit, read_histories
+from personalize_emulator.recipes.user_personalization.config import NetworkConfig
 from personalize_emulator.recipes.user_personalization.exploration import exposure
 from personalize_emulator.recipes.user_personalization.features import (
-    Catalogue,
-    People,
+    ItemFeatures,
     Sequences,
-    build_catalogue,
-    build_people,
+    UserFeatures,
+    build_item_features,
     build_sequences,
     build_step_codes,
+    build_user_features,
 )
-from personalize_emulator.recipes.user_personalization.fit import Knobs, Tables, fit, read_histories
 from personalize_emulator.recipes.user_personalization.model import UserPersonalizationModel, UserState
 from personalize_emulator.recipes.user_personalization.network import HRNN, Shape
 
 
-def tables_for(catalogue: Catalogue, people: People) -> Tables:
+def tables_for(catalogue: ItemFeatures, people: UserFeatures) -> Tables:
     def numbers(matrix: np.ndarray) -> torch.Tensor | None:
         return torch.as_tensor(matrix) if matrix.shape[1] else None
 
@@ -33,7 +34,7 @@ def tables_for(catalogue: Catalogue, people: People) -> Tables:
     )
 
 
-def shape_for(catalogue: Catalogue, people: People, codes, hidden: int) -> Shape:
+def shape_for(catalogue: ItemFeatures, people: UserFeatures, codes, hidden: int) -> Shape:
     return Shape(
         items=len(catalogue),
         item_bags=tuple(catalogue.bags.sizes()),
@@ -58,37 +59,44 @@ def final_states(network: HRNN, tables: Tables, seq: Sequences) -> dict[int, Use
     }
 
 
-def train_full(data: TrainingData, knobs: Knobs) -> UserPersonalizationModel:
-    catalogue = build_catalogue(data.interactions, data.items, data.schemas.get("ITEMS"), text=knobs.text)
-    people = build_people(data.interactions, data.users, data.schemas.get("USERS"))
+def train(data: TrainingData, config: NetworkConfig, mode: str, previous: Model | None) -> UserPersonalizationModel:
+    """A FULL version trains the network anew; an UPDATE version grows the previous one over the current data."""
+    if mode == "UPDATE" and isinstance(previous, UserPersonalizationModel):
+        return update(previous, data)
+    return train_full(data, config)
+
+
+def train_full(data: TrainingData, config: NetworkConfig) -> UserPersonalizationModel:
+    catalogue = build_item_features(data.interactions, data.items, data.schemas.get("ITEMS"), text=config.text)
+    people = build_user_features(data.interactions, data.users, data.schemas.get("USERS"))
     codes = build_step_codes(data.interactions, data.schemas.get("INTERACTIONS"))
     seq = build_sequences(data.interactions, catalogue, people, codes)
     tables = tables_for(catalogue, people)
-    torch.manual_seed(knobs.seed)  # the initial weights too come from the seed
-    network = HRNN(shape_for(catalogue, people, codes, knobs.hidden))
+    torch.manual_seed(config.seed)  # the initial weights too come from the seed
+    network = HRNN(shape_for(catalogue, people, codes, config.hidden))
     popularity = np.bincount(seq.items, minlength=len(catalogue))
-    losses = fit(network, tables, seq, knobs, popularity)
+    losses = fit(network, tables, seq, config, popularity)
     states = final_states(network, tables, seq)
     return UserPersonalizationModel(
-        network, tables, catalogue, people, codes, states, exposure(seq, catalogue), knobs, losses
+        network, tables, catalogue, people, codes, states, exposure(seq, catalogue), config, losses
     )
 
 
 def update(previous: UserPersonalizationModel, data: TrainingData) -> UserPersonalizationModel:
     """The previous network over the current data: new items and users join, states and exposure are re-read."""
-    catalogue = build_catalogue(
-        data.interactions, data.items, data.schemas.get("ITEMS"), previous.catalogue, previous.knobs.text
+    catalogue = build_item_features(
+        data.interactions, data.items, data.schemas.get("ITEMS"), previous.catalogue, previous.config.text
     )
-    people = build_people(data.interactions, data.users, data.schemas.get("USERS"), previous.people)
+    people = build_user_features(data.interactions, data.users, data.schemas.get("USERS"), previous.people)
     codes = build_step_codes(data.interactions, data.schemas.get("INTERACTIONS"), previous.codes)
     seq = build_sequences(data.interactions, catalogue, people, codes)
     tables = tables_for(catalogue, people)
-    network = HRNN(shape_for(catalogue, people, codes, previous.knobs.hidden))
+    network = HRNN(shape_for(catalogue, people, codes, previous.config.hidden))
     grow(previous.network, network)
     network.eval()
     states = final_states(network, tables, seq)
     return UserPersonalizationModel(
-        network, tables, catalogue, people, codes, states, exposure(seq, catalogue), previous.knobs, previous.losses
+        network, tables, catalogue, people, codes, states, exposure(seq, catalogue), previous.config, previous.losses
     )
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from personalize_emulator.recipes.user_personalization.config import NetworkConfig
 from personalize_emulator.recipes.user_personalization.features import Sequences
 from personalize_emulator.recipes.user_personalization.network import HRNN, ITEM_STD
 
@@ -35,20 +36,6 @@ ID_DROPOUT = 0.25  # share of items seen by their metadata alone in a batch, whe
 TARGET_POSITIONS = 400_000  # positions seen over all epochs: the epoch count scales inversely with the data
 MIN_EPOCHS, MAX_EPOCHS = 3, 30
 WARMUP = 0.3  # share of the steps over which the one-cycle schedule climbs to the learning rate
-
-
-@dataclass
-class Knobs:
-    hidden: int = 149
-    bptt: int = 32
-    recency_mask: bool = True
-    min_percentile: float = 0.0
-    max_percentile: float = 0.99
-    learning_rate: float = 2e-2
-    batch_windows: int = 128
-    epochs: int | None = None
-    seed: int = 0
-    text: bool = False  # read the Items dataset's textual fields
 
 
 @dataclass
@@ -69,11 +56,11 @@ class Tables:
         return network.first_state(bags, numbers, len(users))
 
 
-def training_runs(seq: Sequences, knobs: Knobs) -> np.ndarray:
+def training_runs(seq: Sequences, config: NetworkConfig) -> np.ndarray:
     """The user runs that train: two or more steps, and a length within the percentile bounds."""
     lengths = np.diff(seq.offsets)
-    low = np.quantile(lengths, knobs.min_percentile) if knobs.min_percentile > 0 else 0
-    high = np.quantile(lengths, knobs.max_percentile) if knobs.max_percentile < 1 else lengths.max()
+    low = np.quantile(lengths, config.min_percentile) if config.min_percentile > 0 else 0
+    high = np.quantile(lengths, config.max_percentile) if config.max_percentile < 1 else lengths.max()
     return np.flatnonzero((lengths >= 2) & (lengths >= low) & (lengths <= high))
 
 
@@ -175,32 +162,32 @@ def deterministic_kernels() -> Iterator[None]:
                 torch.use_deterministic_algorithms(_deterministic_before)
 
 
-def fit(network: HRNN, tables: Tables, seq: Sequences, knobs: Knobs, popularity: np.ndarray) -> list[float]:
+def fit(network: HRNN, tables: Tables, seq: Sequences, config: NetworkConfig, popularity: np.ndarray) -> list[float]:
     """Train `network` in place; the mean loss of each epoch. The same seed gives the same network.
 
     The windows of all users train in shuffled batches (truncated back-propagation through time), each from the
     state the window before it ended in, the epoch before.
     """
     with deterministic_kernels():
-        return _fit(network, tables, seq, knobs, popularity)
+        return _fit(network, tables, seq, config, popularity)
 
 
-def _fit(network: HRNN, tables: Tables, seq: Sequences, knobs: Knobs, popularity: np.ndarray) -> list[float]:
-    torch.manual_seed(knobs.seed)
-    rng = np.random.default_rng(knobs.seed)
+def _fit(network: HRNN, tables: Tables, seq: Sequences, config: NetworkConfig, popularity: np.ndarray) -> list[float]:
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
     _warm_start(network, seq)
-    runs = training_runs(seq, knobs)
-    windows = cut_windows(seq, runs, knobs.bptt)
+    runs = training_runs(seq, config)
+    windows = cut_windows(seq, runs, config.bptt)
     if len(windows) == 0:
         return []
     positions = int(windows.lengths.sum())
-    epochs = knobs.epochs or int(np.clip(round(TARGET_POSITIONS / max(positions, 1)), MIN_EPOCHS, MAX_EPOCHS))
+    epochs = config.epochs or int(np.clip(round(TARGET_POSITIONS / max(positions, 1)), MIN_EPOCHS, MAX_EPOCHS))
     negatives = Negatives(popularity)
-    weights = _recency(seq, knobs)
-    optimizer = torch.optim.Adam(network.parameters(), lr=knobs.learning_rate)
+    weights = _recency(seq, config)
+    optimizer = torch.optim.Adam(network.parameters(), lr=config.learning_rate)
     plans = [rng.permutation(len(windows)) for _ in range(epochs)]
-    steps = sum(math.ceil(len(plan) / knobs.batch_windows) for plan in plans)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, knobs.learning_rate, total_steps=steps, pct_start=WARMUP)
+    steps = sum(math.ceil(len(plan) / config.batch_windows) for plan in plans)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.learning_rate, total_steps=steps, pct_start=WARMUP)
     losses = []
     started = time.monotonic()
     follows = np.full(len(windows), -1)  # the next window of the same run
@@ -213,8 +200,8 @@ def _fit(network: HRNN, tables: Tables, seq: Sequences, knobs: Knobs, popularity
         states = carried.clone()
         network.train()
         total = 0.0
-        for first in range(0, len(order), knobs.batch_windows):
-            chosen = order[first : first + knobs.batch_windows]
+        for first in range(0, len(order), config.batch_windows):
+            chosen = order[first : first + config.batch_windows]
             loss, ended = _batch_loss(network, tables, seq, windows, chosen, states[chosen], negatives, weights, rng)
             after = follows[chosen]
             carried[after[after >= 0]] = ended.detach()[after >= 0]
@@ -224,7 +211,7 @@ def _fit(network: HRNN, tables: Tables, seq: Sequences, knobs: Knobs, popularity
             optimizer.step()
             schedule.step()
             total += float(loss.detach())
-        losses.append(total / math.ceil(len(order) / knobs.batch_windows))
+        losses.append(total / math.ceil(len(order) / config.batch_windows))
         log.info("epoch %d/%d  loss %.4f  %.1f s", epoch + 1, epochs, losses[-1], time.monotonic() - started)
     network.eval()
     return losses
@@ -261,9 +248,9 @@ class Negatives:
         return torch.cat([positive[:, None], shared], 1), torch.zeros(len(truth), dtype=torch.long)
 
 
-def _recency(seq: Sequences, knobs: Knobs) -> np.ndarray:
+def _recency(seq: Sequences, config: NetworkConfig) -> np.ndarray:
     """Loss weights: 1 everywhere, or from 0.5 (the oldest interaction) to 1 (the newest) with recency_mask."""
-    if not knobs.recency_mask or len(seq.times) == 0:
+    if not config.recency_mask or len(seq.times) == 0:
         return np.ones(len(seq.times), dtype=np.float32)
     span = max(int(seq.times.max() - seq.times.min()), 1)
     return (RECENCY_FLOOR + (1 - RECENCY_FLOOR) * (seq.times - seq.times.min()) / span).astype(np.float32)
