@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 
 from personalize_emulator import configure
 from personalize_emulator.adapters.http_server import MAX_REQUEST_BYTES
-from tests.protocol import fuzzing
+from bench import fuzzing
 from tests.protocol.test_dispatch import control, error, post
 
 EXAMPLES = 800

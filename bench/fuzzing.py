@@ -1,7 +1,7 @@
 """Hostile requests for every operation of the three Personalize APIs, generated from botocore's input shapes.
 
-Shared by tests/protocol/test_fuzz.py (a bounded, derandomized run in the suite) and bench/fuzz.py (long random
-runs). A body starts from one that fits the operation's input shape, with the real ARNs of a deployed dataset
+Shared by bench/fuzz.py (long random runs) and tests/protocol/test_fuzz.py (a bounded, derandomized run in the
+suite). A body starts from one that fits the operation's input shape, with the real ARNs of a deployed dataset
 group where a member takes an ARN, so that hostile values reach the handlers and not only validation; then it is
 spoilt: members of the wrong JSON type, required members dropped, unknown members added, huge strings (up to
 about 100 KB), odd Unicode (escaped lone surrogates, NUL, RTL marks, emoji), deep nesting, numbers out of range.
