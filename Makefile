@@ -30,13 +30,14 @@ $(STAMP): requirements.txt pyproject.toml
 run: setup  ## run both tutorial notebooks against the local emulator, into build/
 	$(PY) -m jupyter nbconvert --to notebook --execute --output-dir build $(NOTEBOOKS)
 
-test: setup  ## every test, then both notebooks under nbval
+test: setup lint  ## lint, every test, then both notebooks under nbval
 	$(PY) -m pytest
 	$(PY) -m pytest $(NBVAL) -p no:cacheprovider notebooks
 
 lint: setup  ## ruff and the type checker
 	$(PY) -m ruff check personalize_emulator helpers tests bench
 	$(PY) -m ruff format --check personalize_emulator helpers tests bench
+	$(PY) -m mypy personalize_emulator
 
 bench: setup  ## re-measure what the docs quote (needs a quiet machine)
 	$(PY) bench/emulator_bench.py

@@ -7,6 +7,7 @@ Nothing here is specific to the emulator except `main`, which picks where to run
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -129,9 +130,7 @@ def run_workflow(session: boto3.session.Session, endpoint_url: str | None = None
         ("dataset_group", "datasetGroupArn", group_arn),
     ):
         getattr(personalize, f"delete_{kind}")(**{member: arn})
-        wait_until_gone(
-            lambda kind=kind, member=member, arn=arn: getattr(personalize, f"describe_{kind}")(**{member: arn})
-        )
+        wait_until_gone(functools.partial(getattr(personalize, f"describe_{kind}"), **{member: arn}))
     personalize.delete_schema(schemaArn=schema_arn)
     s3.delete_object(Bucket=bucket, Key="interactions.csv")
     s3.delete_bucket(Bucket=bucket)

@@ -265,7 +265,7 @@ class ListedModel:
 
 def test_rank_leaves_out_what_the_filter_removes(shop, monkeypatch):
     monkeypatch.setattr(answers, "recipe_type", lambda version: PERSONALIZED_RANKING)
-    version = SimpleNamespace(model=ListedModel(), solution=SimpleNamespace(dataset_group_arn=GROUP), arn="v")
+    version = SimpleNamespace(trained=ListedModel(), solution=SimpleNamespace(dataset_group_arn=GROUP), arn="v")
     drama_over_5 = 'INCLUDE ItemID WHERE Items.GENRE IN ("Drama") | EXCLUDE ItemID WHERE Items.PRICE < 6'
     ranked = answers.rank(
         shop.backend,

@@ -57,6 +57,7 @@ class ServerProcess:
                 raise RuntimeError(f"the server exited with {self.process.returncode}; see {self.log_path}")
             try:
                 requests.get(f"{self.url}/moto-api/", timeout=10)
+                assert self.process.stdout is not None  # started with stdout=PIPE
                 self.restored = self.process.stdout.readline().decode().strip()
                 return
             except requests.RequestException:

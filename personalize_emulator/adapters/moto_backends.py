@@ -39,7 +39,7 @@ class PersonalizeBackends(BackendDict[MotoPersonalizeBackend]):
     """Every account's and region's backend; `durable`, when set, is shared by all of them."""
 
     def __init__(self) -> None:
-        super().__init__(self._create, "personalize")  # type: ignore[arg-type]  (a factory, not the class)
+        super().__init__(self._create, "personalize")  # type: ignore[arg-type]  # a factory, not the class
         self.durable: DurableState | None = None
 
     def _create(self, region_name: str, account_id: str) -> MotoPersonalizeBackend:

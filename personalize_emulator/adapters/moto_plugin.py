@@ -36,8 +36,8 @@ class PluginError(RuntimeError):
 
 def install() -> None:
     """Make moto serve Personalize from `personalize_emulator`, in `mock_aws()` and in moto's server."""
-    moto.personalize.personalize_backends = personalize_backends
-    moto.personalize.models.personalize_backends = personalize_backends
+    moto.personalize.personalize_backends = personalize_backends  # type: ignore[assignment]  # ours replace moto's
+    moto.personalize.models.personalize_backends = personalize_backends  # type: ignore[assignment]
     ours = ("personalize", re.compile(URL_BASE))
     patterns = backend_index.backend_url_patterns
     for index, (service, _) in enumerate(patterns):

@@ -77,7 +77,7 @@ def get_recommendations(
         raise InvalidInputException(f"numResults must be at most {limit}; got {count}.")
     columns = item_metadata.requested_columns(backend, campaign, metadata_columns)
     exploration = campaign.campaign_config.get("itemExplorationConfig")
-    rng = exploration_rng(campaign, user_id) if exploration or promotions else None
+    rng = exploration_rng(campaign, user_id) if exploration and not promotions else None
     request = {
         "user_id": user_id,
         "item_id": item_id,
@@ -86,9 +86,15 @@ def get_recommendations(
         "filter_values": filter_values,
         "exploration": exploration,
     }
+    scored: list[tuple]
     if promotions:
         scored = recommend_with_promotion(
-            backend, campaign.version, promotions[0], num_results=count, rng=rng, **request
+            backend,
+            campaign.version,
+            promotions[0],
+            num_results=count,
+            rng=exploration_rng(campaign, user_id),
+            **request,
         )
     else:
         scored = answers.recommend(backend, campaign.version, num_results=count, rng=rng, **request)

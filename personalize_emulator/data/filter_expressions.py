@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from personalize_emulator.data.avro import NUMERIC, AvroSchema
 from personalize_emulator.errors import InvalidInputException
@@ -90,7 +91,7 @@ class _Tokens:
             if not match:
                 at = len(text) - len(text[position:].lstrip())
                 _fail(text, at, f"unexpected character {text[at]!r}")
-            kind = match.lastgroup
+            kind = str(match.lastgroup)  # every alternative of the token pattern is a named group
             self.items.append((kind, match.group(kind), match.start(kind)))
             position = match.end()
         self.index = 0
@@ -116,7 +117,7 @@ class _Tokens:
         return token is not None and token[0] == "word" and token[1].upper() in choices
 
 
-def _fail(text: str, at: int, problem: str) -> None:
+def _fail(text: str, at: int, problem: str) -> NoReturn:
     raise InvalidInputException(f"Invalid filter expression at character {at + 1}: {problem}. Expression: {text}")
 
 
@@ -153,6 +154,7 @@ def _conditions(tokens: _Tokens, current_user: bool = False) -> list[tuple[str, 
     while tokens.at_word("AND", "OR"):
         connective = tokens.word("AND", "OR")
         start = tokens.peek()
+        assert start is not None  # the caller saw a connective, so a condition follows or parsing fails
         condition = _condition(tokens, current_user)
         if DATASETS[condition.dataset.upper()] != DATASETS[first.dataset.upper()]:
             _fail(

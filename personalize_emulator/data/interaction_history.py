@@ -16,8 +16,11 @@ RECENT_PER_EVENT_TYPE = 100
 
 
 class _History:
-    def __init__(self, layout: int = -1) -> None:
+    def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.reset(-1)
+
+    def reset(self, layout: int) -> None:
         self.layout = layout
         self.consumed = 0
         self.items: list[str] = []
@@ -28,8 +31,8 @@ class _History:
 
     def follow(self, table: Table) -> None:
         layout, frame, streamed = table.since(self.consumed)
-        if layout != self.layout:
-            self.__init__(layout)
+        if layout != self.layout:  # rows already read moved: read the table again from the start
+            self.reset(layout)
             layout, frame, streamed = table.since(0)
         if frame is not None:
             self._add(frame["USER_ID"].tolist(), frame["ITEM_ID"].tolist(),

@@ -48,10 +48,9 @@ def build_record(
     are ignored, as AWS ignores them, with a warning in the log so a misspelt key does not go unnoticed.
     """
     by_plain = {_plain(f.name): f for f in schema.fields}
+    fields = {name: schema.field(name) for name in fixed}
     record: dict[str, Any] = {
-        name: coerce(schema.field(name), value, where)
-        for name, value in fixed.items()
-        if schema.field(name) is not None
+        name: coerce(field, value, where) for name, value in fixed.items() if (field := fields[name]) is not None
     }
     for key, value in properties.items():
         if key.lower() in reserved:

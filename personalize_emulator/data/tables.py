@@ -127,7 +127,8 @@ class Table:
         columns = {}
         for f in self.schema.fields:
             values = frame[f.name] if f.name in frame.columns else pd.Series([None] * len(frame), dtype="object")
-            columns[f.name] = values.astype(dtype(f)) if values.dtype != dtype(f) else values
+            kind: Any = dtype(f)  # a dtype name pandas takes, which its stubs cannot tell from the string
+            columns[f.name] = values.astype(kind) if values.dtype != kind else values
         typed = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
         typed[SOURCE] = source if isinstance(source, str) else source.to_numpy()
         return typed

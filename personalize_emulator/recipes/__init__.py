@@ -1,4 +1,4 @@
-"""Recipes this emulator trains, by name; the AWS catalogue lives in `catalog`."""
+"""Recipes this emulator trains, by name; AWS's list of recipes (ARNs, descriptions) is `resources.recipe_catalogue`."""
 
 from __future__ import annotations
 

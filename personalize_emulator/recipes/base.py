@@ -6,6 +6,7 @@ Recipes know frames and item ids, nothing of HTTP or ARNs; the control plane joi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,7 +69,7 @@ class Model(ABC):
         user_id: str | None,
         num_results: int,
         context: dict[str, str] | None = None,
-        exclude: set[str] | None = None,
+        exclude: AbstractSet[str] | None = None,
         exploration: dict[str, str] | None = None,
         rng: np.random.Generator | None = None,
         item_id: str | None = None,

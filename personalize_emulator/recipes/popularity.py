@@ -36,7 +36,7 @@ class PopularityModel(Model):
 class PopularityCount(Recipe):
     name = "aws-popularity-count"
 
-    def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
+    def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> PopularityModel:
         frame = data.interactions
         counts = frame.groupby("ITEM_ID", sort=False)["USER_ID"].nunique()
         catalogue = data.catalogue()

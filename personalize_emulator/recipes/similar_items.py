@@ -83,11 +83,11 @@ class SimilarItems(RelatedItemsRecipe):
         index = {item: i for i, item in enumerate(popular.ranked)}
         items, users, user_count = incidence(data.interactions, index)
         behaviour = row_embeddings(
-            items, users, np.ones(len(items)), (len(index), user_count), values["item_id_hidden_dim"], config.seed
+            items, users, np.ones(len(items)), (len(index), user_count), int(values["item_id_hidden_dim"]), config.seed
         )
         rows, cols, weights, token_count = metadata_tokens(data, index)
         metadata = row_embeddings(
-            rows, cols, weights, (len(index), token_count), values["item_metadata_hidden_dim"], config.seed
+            rows, cols, weights, (len(index), token_count), int(values["item_metadata_hidden_dim"]), config.seed
         )
         vectors = np.hstack([unit_rows(behaviour), unit_rows(metadata)]) * np.float32(math.sqrt(0.5))
         chosen_by = np.bincount(items, minlength=len(index))
@@ -110,7 +110,8 @@ def metadata_tokens(data: TrainingData, index: dict[str, int]) -> tuple[np.ndarr
     fields += [[Counter(WORD.findall(str(v).lower())) if isinstance(v, str) else Counter() for v in frame[name]]
                for name in textual]  # fmt: skip
     positions = frame["ITEM_ID"].map(index).to_numpy()
-    rows, cols, weights, vocabulary = [], [], [], {}
+    rows, cols, weights = [], [], []
+    vocabulary: dict[tuple[int, str], int] = {}
     for number, bags in enumerate(fields):
         seen = Counter(token for bag in bags for token in bag)
         idf = {token: math.log((1 + len(bags)) / (1 + df)) + 1 for token, df in seen.items()}

@@ -82,7 +82,12 @@ class Sims(RelatedItemsRecipe):
         ids = [item for item in popular.ranked if item in kept]  # popularity order: ties go to the popular item
         items, people, user_count = incidence(frame[frame["USER_ID"].isin(users)], {i: n for n, i in enumerate(ids)})
         table = cooccurrence_neighbours(
-            items, people, len(ids), user_count, values["popularity_discount_factor"], values["min_cointeraction_count"]
+            items,
+            people,
+            len(ids),
+            user_count,
+            values["popularity_discount_factor"],
+            int(values["min_cointeraction_count"]),
         )
         return SimsModel(popular, ids, table)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from personalize_emulator.recipes.base import Model
+from personalize_emulator.errors import InvalidInputException
+from personalize_emulator.recipes import trainable
+from personalize_emulator.recipes.base import Model, Recipe
 from personalize_emulator.resources.arns import DATASET_TYPES, dataset_arn
 from personalize_emulator.resources.base import Resource, project
 from personalize_emulator.resources.lifecycle import IN_FLIGHT
@@ -33,6 +35,14 @@ class Solution(Resource):
     @property
     def recipe_name(self) -> str:
         return self.recipe_arn.rsplit("/", 1)[-1]
+
+    @property
+    def recipe(self) -> Recipe:
+        """The recipe that trains its versions (CreateSolution accepts only recipes trainable here)."""
+        found = trainable(self.recipe_name)
+        if found is None:
+            raise InvalidInputException(f"The recipe {self.recipe_name} is not trainable by personalize_emulator.")
+        return found
 
     def details(self) -> dict[str, Any]:
         versions = versions_of(self)
@@ -101,6 +111,13 @@ class SolutionVersion(Resource):
             "tunedHPOParams": {"algorithmHyperParameters": self.hyperparameters} if self.tuned else None,
             "trainingType": "MANUAL",
         }
+
+    @property
+    def trained(self) -> Model:
+        """The model that answers for this version; serving asks only versions that finished training."""
+        if self.model is None:
+            raise InvalidInputException(f"The solution version {self.arn} has no trained model; it is {self.status}.")
+        return self.model
 
     def depends_on(self) -> tuple[str, ...]:
         """While it trains: its solution, and the datasets it reads (AWS refuses to delete either meanwhile)."""

@@ -4,23 +4,21 @@ inference jobs. Each function takes the version and the request's members, and r
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from personalize_emulator.errors import InvalidInputException
-from personalize_emulator.recipes import trainable
 from personalize_emulator.recipes.base import PERSONALIZED_RANKING, RELATED_ITEMS, USER_PERSONALIZATION
+from personalize_emulator.resources.solutions import SolutionVersion
 from personalize_emulator.serving import filtering
 
 
-def recipe_type(version: Any) -> str:
-    return trainable(version.solution.recipe_name).recipe_type
+def recipe_type(version: SolutionVersion) -> str:
+    return version.solution.recipe.recipe_type
 
 
 def recommend(
     backend,
-    version: Any,
+    version: SolutionVersion,
     *,
     user_id: str | None = None,
     item_id: str | None = None,
@@ -47,18 +45,18 @@ def recommend(
             filter_arn,
             filter_values,
             group_arn=version.solution.dataset_group_arn,
-            candidates=filtering.candidates_of(backend, version.model),
+            candidates=filtering.candidates_of(backend, version.trained),
             user_id=user_id,
             item_id=item_id,
         )
-    return version.model.recommend(
+    return version.trained.recommend(
         user_id, num_results, context or {}, exclude=exclude, exploration=exploration, rng=rng, item_id=item_id
     )
 
 
 def rank(
     backend,
-    version: Any,
+    version: SolutionVersion,
     *,
     user_id: str,
     input_list: list[str],
@@ -84,6 +82,6 @@ def rank(
             user_id=user_id,
         )
         input_list = [item for item in input_list if item not in removed]
-    ranked = version.model.rank(user_id, input_list, context or {})
+    ranked = version.trained.rank(user_id, input_list, context or {})
     placed = {item for item, _ in ranked}
     return ranked + [(item, 0.0) for item in dict.fromkeys(input_list) if item not in placed]

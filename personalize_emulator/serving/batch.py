@@ -53,13 +53,13 @@ class LineAnswerer:
             scored = self._answer(request)
         except PersonalizeError as exc:
             return _line(request, error=exc.message)
-        output = {"recommendedItems": [item for item, _ in scored]}
+        output: dict[str, list[Any]] = {"recommendedItems": [item for item, _ in scored]}
         if any(score is not None for _, score in scored):  # recipes without scores (Popularity-Count, SIMS) show none
             output["scores"] = [score for _, score in scored]
         return _line(request, output)
 
     def _answer(self, request: dict[str, Any]) -> list[tuple[str, float | None]]:
-        common = {
+        common: dict[str, Any] = {
             "context": _string_map(request, "context"),
             "filter_arn": self.job.filter_arn,
             "filter_values": _string_map(request, "filterValues"),
@@ -72,6 +72,7 @@ class LineAnswerer:
                 raise InvalidInputException(f"itemList can hold at most {MAX_RESULTS} items; got {len(items)}.")
             user = _required_id(request, "userId")
             return answers.rank(self.backend, self.version, user_id=user, input_list=items, **common)
+        ids: dict[str, Any]
         if self.kind == RELATED_ITEMS:
             ids = {"item_id": _required_id(request, "itemId")}
         else:

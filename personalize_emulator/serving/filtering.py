@@ -279,7 +279,7 @@ def _user_satisfies(condition: Condition, request: _Request) -> bool:
     if index is None or request.user_id is None:
         return False
     value = np.array([index.value(request.user_id, condition.field)], dtype=object)
-    return bool(_Column(value, index.schema.field(condition.field)).mask(condition, _wanted(condition, request))[0])
+    return bool(_Column(value, _field(index, condition.field)).mask(condition, _wanted(condition, request))[0])
 
 
 def _wanted(condition: Condition, request: _Request) -> tuple[str, ...]:
@@ -297,17 +297,27 @@ def _wanted(condition: Condition, request: _Request) -> tuple[str, ...]:
 
 def _current_item(field_name: str, request: _Request) -> list[str]:
     index = request.index("ITEMS")
-    found = None if index is None else index.value(request.item_id, field_name)
+    if index is None or request.item_id is None:
+        return []
+    found = index.value(request.item_id, field_name)
     if found is None:
         return []
-    return str(found).split("|") if index.schema.field(field_name).categorical else [str(found)]
+    return str(found).split("|") if _field(index, field_name).categorical else [str(found)]
 
 
 def _column(index: RecordIndex, name: str) -> _Column:
     key = ("column", name)
     found = index.cache.get(key)
     if found is None:
-        found = index.cache[key] = _Column(index.column(name), index.schema.field(name))
+        found = index.cache[key] = _Column(index.column(name), _field(index, name))
+    return found
+
+
+def _field(index: RecordIndex, name: str) -> Field:
+    """A field the filter names; create_filter checked that the dataset's schema has it."""
+    found = index.schema.field(name)
+    if found is None:
+        raise InvalidInputException(f"The filter names {name}, which the dataset's schema no longer has.")
     return found
 
 

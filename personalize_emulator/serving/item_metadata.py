@@ -48,6 +48,8 @@ def requested_columns(backend, campaign: Any, metadata_columns: dict[str, list[s
 def metadata_of(backend, group_arn: str, item_ids: list[str], columns: dict[str, str]) -> list[dict[str, str]]:
     """For each item, its values of the requested columns, written as strings."""
     dataset = dataset_of(backend, group_arn, "ITEMS")
+    if dataset is None:  # deleted since the request's columns were checked
+        return [{} for _ in item_ids]
     index = index_of(dataset.table)
     out = []
     for item in item_ids:

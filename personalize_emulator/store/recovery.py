@@ -98,7 +98,7 @@ def _settle(resource: Resource, by_arn: dict[str, Resource]) -> None:
         resource.status, resource.failure_reason = CREATE_FAILED, INTERRUPTED
     elif resource.status == CREATE_STOPPING:
         resource.status = CREATE_STOPPED
-    update = getattr(resource, "latest_update", None)
+    update: Any = getattr(resource, "latest_update", None)  # a campaign's update, or a solution's (a dict, no status)
     if getattr(update, "status", None) in (CREATE_PENDING, CREATE_IN_PROGRESS):
         update.status, update.failure_reason = CREATE_FAILED, INTERRUPTED
     versions = getattr(resource, "versions", None)

@@ -100,7 +100,7 @@ def _decode(tree: Any, tie: Callable[[dict[str, Any]], Any]) -> Any:
         module.load_state_dict(tree["state"])
         return module.train(tree["training"])
     if "$object" in tree:
-        obj = object.__new__(_class(tree["$object"]))
+        obj: Any = object.__new__(_class(tree["$object"]))
         for key, value in tree["attributes"].items():
             object.__setattr__(obj, key, _decode(value, tie))  # frozen dataclasses too
         return obj

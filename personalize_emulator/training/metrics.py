@@ -28,7 +28,8 @@ def split(data: TrainingData, seed: int) -> tuple[TrainingData, dict[str, list[s
     size = ordered.groupby("USER_ID", sort=False)["USER_ID"].transform("size").to_numpy()
     inputs = np.maximum(1, np.floor(size * (1 - HOLDOUT_SHARE))).astype(int)
     truth_mask = is_held & (position >= inputs)
-    truth = ordered[truth_mask].groupby("USER_ID", sort=False)["ITEM_ID"].agg(list).to_dict()
+    held_truth = ordered[truth_mask].groupby("USER_ID", sort=False)["ITEM_ID"].agg(list)
+    truth = {str(user): list(items) for user, items in held_truth.items()}
     train = TrainingData(ordered[~truth_mask], data.items, data.users, data.schemas)
     return train, truth
 

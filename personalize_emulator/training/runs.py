@@ -121,6 +121,7 @@ def tune(
         log.info("hpo job %d: %s -> %s %.4f", job + 1, candidate, objective, metrics.get(objective, 0.0))
         if best is None or metrics.get(objective, 0.0) > best[0]:
             best = (metrics.get(objective, 0.0), candidate, metrics)
+    assert best is not None  # at least one job ran
     return best[1], best[2]
 
 

@@ -9,7 +9,7 @@ from personalize_emulator.api.control.common import checked_hyperparameters, lis
 from personalize_emulator.api.control.solutions import Solution, requested_hyperparameters
 from personalize_emulator.errors import InvalidInputException, ResourceInUseException
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.recipes import TrainingConfig, trainable
+from personalize_emulator.recipes import TrainingConfig
 from personalize_emulator.resources.arns import solution_version_arn
 from personalize_emulator.resources.base import require_active
 from personalize_emulator.resources.lifecycle import (
@@ -30,7 +30,7 @@ def create_solution_version(backend, solution_arn, training_mode=None, name=None
     solution = backend.get(solution_arn, Solution)
     require_active(solution, "The solution")
     mode = training_mode or "FULL"
-    recipe = trainable(solution.recipe_name)
+    recipe = solution.recipe
     previous = _latest_full_model(solution) if mode == "UPDATE" else None
     if mode == "UPDATE":
         if solution.recipe_name not in UPDATABLE_RECIPES:

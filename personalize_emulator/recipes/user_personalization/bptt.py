@@ -88,7 +88,7 @@ def cut_windows(seq: Sequences, runs: np.ndarray, bptt: int) -> Windows:
         while step < last:
             kind = FIRST if step == first else OPENS if seq.session_start[step] else CONTINUES
             end = min(step + bptt, last)
-            opens = np.flatnonzero(seq.session_start[step + 1 : end]) if end > step + 1 else []
+            opens = np.flatnonzero(seq.session_start[step + 1 : end]) if end > step + 1 else np.empty(0, np.int64)
             if len(opens):
                 end = step + 1 + int(opens[0])
             out.append((int(run), step - first, end - step, kind))

@@ -255,7 +255,7 @@ class StepCodes:
         given = {k.upper(): v for k, v in (context or {}).items()}
         return np.array(
             [
-                vocab.index.get(given.get(name.upper()), 0)
+                vocab.index.get(given.get(name.upper(), ""), 0)
                 for name, vocab in zip(self.context_names, self.context_vocabs)
             ],
             dtype=np.int64,

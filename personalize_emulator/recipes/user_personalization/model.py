@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
+from torch import nn
 
 from personalize_emulator.recipes.base import Model
 from personalize_emulator.recipes.user_personalization.bptt import Tables
@@ -59,7 +60,7 @@ class UserPersonalizationModel(Model):
             self._bias = network.item_bias.weight[:, 0].numpy().copy()
             self._head_weight = network.head.weight.numpy().T.copy()
             self._head_bias = network.head.bias.numpy().copy()
-            self._context_out = [e.weight.numpy() for e in network.context_out]
+            self._context_out = [cast(nn.Embedding, e).weight.numpy() for e in network.context_out]
 
     # -- state -----------------------------------------------------------------------------------------
     def _state(self, user_id: str | None) -> UserState:
@@ -133,14 +134,14 @@ class UserPersonalizationModel(Model):
         """Advance users' states by new interactions (PutEvents), without retraining."""
         with self._lock, torch.no_grad():
             for row in sorted(rows, key=lambda r: r.get("TIMESTAMP") or 0):
-                user_id = row.get("USER_ID")
+                user_id: str = row["USER_ID"]  # every interaction record has one
                 index = self.people.index.setdefault(user_id, len(self.people.index) + 1)
                 state = self._state(user_id) if index not in self.states else self.states[index]
                 time_ = float(row.get("TIMESTAMP") or 0)
                 session, user = state.session, state.user
                 if state.last_time is not None and time_ - state.last_time > SESSION_GAP:
                     session, user = self.network.new_session(session, user)
-                item = torch.tensor([self.catalogue.index.get(row.get("ITEM_ID"), 0)])
+                item = torch.tensor([self.catalogue.index.get(row.get("ITEM_ID") or "", 0)])
                 event = torch.as_tensor(self.codes.event_types.lookup([row.get("EVENT_TYPE")]))
                 raw = row.get("EVENT_VALUE")
                 value = torch.tensor(

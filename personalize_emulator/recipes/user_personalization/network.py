@@ -11,6 +11,7 @@ embedding, so an item with metadata and no interactions still scores by what it 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 from torch import nn
@@ -122,7 +123,8 @@ class HRNN(nn.Module):
     def session_step(self, x: torch.Tensor, session: torch.Tensor) -> torch.Tensor:
         """One step of the session GRU (the same weights as `session_gru`, one step at a time)."""
         gru = self.session_gru
-        return torch.gru_cell(x, session, gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0)
+        weights = [cast(torch.Tensor, w) for w in (gru.weight_ih_l0, gru.weight_hh_l0, gru.bias_ih_l0, gru.bias_hh_l0)]
+        return torch.gru_cell(x, session, *weights)
 
     def new_session(self, last_session: torch.Tensor, user: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """A session ended: fold it into the user's state, and start the next session from that state."""

@@ -97,7 +97,7 @@ class HrnnColdstart(UserPersonalization):
                 f"these hyperparameters make {len(cold)} (raise cold_start_max_interactions or "
                 "cold_start_max_duration for more)."
             )
-        model = super().train(data, config, previous)
+        model: Any = super().train(data, config, previous)  # the network's model (its module loads torch)
         model.recommendable = np.isin(np.array(model.catalogue.ids, dtype=object), list(cold))
         return model
 
