@@ -95,7 +95,7 @@ def error_of(raised: pytest.ExceptionInfo) -> tuple[str, str]:
 def wait_until(describe: Callable[[], dict[str, Any]], status: str = "ACTIVE", timeout: float = 30) -> dict[str, Any]:
     """Poll a describe call until the resource reaches `status`; fail with what it reached instead."""
     deadline = time.monotonic() + timeout
-    settled = {"ACTIVE", "CREATE FAILED", "CREATE STOPPED"}
+    settled = {"ACTIVE", "CREATE FAILED", "CREATE STOPPED", "COMPLETED", "FAILED"}  # jobs that run end COMPLETED
     while True:
         resource = describe()
         if resource.get("status") == status:

@@ -36,6 +36,9 @@ class DurableState(Protocol):
     def sink_for(self, dataset_arn: str) -> Any:
         """Where a dataset's table writes its records before it changes in memory."""
 
+    def model_changed(self, arn: str) -> None:
+        """The model of `arn` changed other than by following events (a data deletion job): save it again."""
+
 
 class PersonalizeBackend(BaseBackend):
     """Resources, datasets, models and jobs of Amazon Personalize in one account and region."""
@@ -78,6 +81,11 @@ class PersonalizeBackend(BaseBackend):
         """Where the dataset's records go before memory, when the backend is durable."""
         return self.durable.sink_for(dataset_arn) if self.durable is not None else None
 
+    def model_changed(self, arn: str) -> None:
+        """The model of `arn` changed other than by following events: the next save writes it again."""
+        if self.durable is not None:
+            self.durable.model_changed(arn)
+
     # -- resources --------------------------------------------------------------------------------------
     def arn(self, resource: str) -> str:
         return arns.arn(self.region_name, self.account_id, resource)
@@ -119,7 +127,7 @@ class PersonalizeBackend(BaseBackend):
             if resource.has_status and resource.status in IN_FLIGHT:
                 raise ResourceInUseException(f"{resource.arn} cannot be deleted while its status is {resource.status}.")
             dependents = self.dependents(resource.arn)
-            busy = [d for d in dependents if d.status in WORKING]
+            busy = [d for d in dependents if d.status in WORKING | d.statuses.running]
             if busy:
                 raise ResourceInUseException(
                     f"{resource.arn} cannot be deleted while {busy[0].arn} is {busy[0].status}."

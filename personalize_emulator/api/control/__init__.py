@@ -3,6 +3,7 @@
 from personalize_emulator.api.control import (  # noqa: F401  (imported for their @operation registrations)
     batch_inference_jobs,
     campaigns,
+    data_deletion_jobs,
     dataset_groups,
     datasets,
     event_trackers,
