@@ -46,7 +46,7 @@ def server_url() -> Iterator[str]:
 
 @pytest.fixture(params=["in-process", "server"])
 def aws(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[SimpleNamespace]:
-    """Clients of S3, IAM, STS and the three Personalize APIs, served by one adapter."""
+    """Clients of S3, IAM, CloudWatch and the three Personalize APIs, served by one adapter."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
@@ -83,6 +83,7 @@ def _clients(adapter: str, url: str | None) -> SimpleNamespace:
             events=client("personalize-events"),
             s3=client("s3"),
             iam=client("iam"),
+            cloudwatch=client("cloudwatch"),
         )
     return _CLIENTS[url]
 

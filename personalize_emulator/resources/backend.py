@@ -49,7 +49,7 @@ class PersonalizeBackend(BaseBackend):
         self.jobs = Jobs(on_change=self.persist)
         self.resources: dict[str, Resource] = {}
         self.durable = durable
-        self._recommendations: OrderedDict[str, list[str]] = OrderedDict()
+        self._recommendations: OrderedDict[str, tuple[list[str], str | None]] = OrderedDict()
         # What serving derives from a trained model (the items it can recommend), dropped with the model.
         self.serving_cache: weakref.WeakKeyDictionary[object, Any] = weakref.WeakKeyDictionary()
         self._persisting = threading.Lock()
@@ -147,12 +147,21 @@ class PersonalizeBackend(BaseBackend):
             else:
                 remove()
 
-    # -- recommendation lists, kept so PutEvents can imply impressions from a recommendationId ---------
-    def remember_recommendation(self, recommendation_id: str, item_ids: Iterable[str]) -> None:
+    # -- recommendation lists, kept so PutEvents can imply impressions from a recommendationId, and metric
+    # -- attributions name the campaign or recommender an event came from ------------------------------------
+    def remember_recommendation(
+        self, recommendation_id: str, item_ids: Iterable[str], source: str | None = None
+    ) -> None:
+        """Keep the items of an answer and the ARN of what answered (`source`: a campaign or recommender)."""
         with self.lock:
-            self._recommendations[recommendation_id] = list(item_ids)
+            self._recommendations[recommendation_id] = (list(item_ids), source)
             while len(self._recommendations) > _REMEMBERED_RECOMMENDATIONS:
                 self._recommendations.popitem(last=False)
 
     def recommendation(self, recommendation_id: str) -> list[str] | None:
-        return self._recommendations.get(recommendation_id)
+        found = self._recommendations.get(recommendation_id)
+        return found[0] if found else None
+
+    def recommendation_source(self, recommendation_id: str) -> str | None:
+        found = self._recommendations.get(recommendation_id)
+        return found[1] if found else None

@@ -10,6 +10,7 @@ from personalize_emulator.api.control import (  # noqa: F401  (imported for thei
     export_jobs,
     filters,
     import_jobs,
+    metric_attributions,
     recipes,
     schemas,
     solution_versions,
