@@ -144,16 +144,12 @@ def kept(key: str, pick: Callable[[dict[str, Any]], Any]):
     return keep
 
 
-def schema(name: str, kind: str, fields: list[dict], domain: str | None = None) -> Step:
-    request = {"name": name, "schema": avro(kind.title().replace("_", ""), fields)} | (
-        {"domain": domain} if domain else {}
-    )
-    return Step(
-        "CreateSchema", lambda w: request, kept(f"schema-{name}", lambda a: a["schemaArn"]), serves="CreateDataset"
-    )
+def schema(name: str, kind: str, fields: list[dict], serves: str | None = "CreateDataset", **domain: str) -> Step:
+    request = {"name": name, "schema": avro(kind.title().replace("_", ""), fields)} | domain
+    return Step("CreateSchema", lambda w: request, kept(f"schema-{name}", lambda a: a["schemaArn"]), serves=serves)
 
 
-def dataset(key: str, group: str, kind: str, schema_key: str, serves: str) -> Step:
+def dataset(key: str, group: str, kind: str, schema_key: str, serves: str | None) -> Step:
     return Step(
         "CreateDataset",
         lambda w: {"name": key, "datasetGroupArn": w[group], "datasetType": kind, "schemaArn": w[schema_key]},
@@ -204,6 +200,38 @@ def campaign(name: str, serves: str | None) -> Step:
     )
 
 
+def batch_job(kind: str, name: str, version: str, input_file: str) -> list[Step]:
+    """Create, describe and list a batch job of `kind` (`BatchInferenceJob`, `BatchSegmentJob`)."""
+    arn_member = kind[0].lower() + kind[1:] + "Arn"
+    return [
+        Step(
+            f"Create{kind}",
+            lambda w: {
+                "jobName": name,
+                "solutionVersionArn": w[f"version-{version}"],
+                "roleArn": w["role"],
+                "jobInput": {"s3DataSource": {"path": f"s3://{BUCKET}/{input_file}"}},
+                "jobOutput": {"s3DataDestination": {"path": f"s3://{BUCKET}/{name}-out/"}},
+            },
+            active(f"Describe{kind}", arn_member, name),
+        ),
+        Step(f"Describe{kind}", lambda w: {arn_member: w[name]}),
+        Step(f"List{kind}s", lambda w: {"solutionVersionArn": w[f"version-{version}"]}),
+    ]
+
+
+def recommender_is(status: str):
+    """Wait until the recommender shows `status` (an update, a stop or a start has run)."""
+
+    def keep(aws, world, answer):
+        arn = world["recommender"]
+        wait_until(
+            lambda: call(aws, "DescribeRecommender", {"recommenderArn": arn})["recommender"], status, timeout=120
+        )
+
+    return keep
+
+
 def slow() -> None:
     configure(pace=5)  # the version stays CREATE PENDING until StopSolutionVersionCreation stops it
 
@@ -234,11 +262,7 @@ STEPS: list[Step] = [
         active("DescribeDatasetGroup", "datasetGroupArn", "spare"),
         serves="DeleteDatasetGroup",
     ),
-    Step(
-        "CreateSchema",
-        lambda w: {"name": "interactions", "schema": avro("Interactions", FIELDS["INTERACTIONS"])},
-        kept("schema-interactions", lambda a: a["schemaArn"]),
-    ),
+    schema("interactions", "INTERACTIONS", FIELDS["INTERACTIONS"], serves=None),
     schema("items", "ITEMS", FIELDS["ITEMS"]),
     schema("users", "USERS", FIELDS["USERS"]),
     schema("users-v2", "USERS", USERS_V2),
@@ -247,16 +271,7 @@ STEPS: list[Step] = [
     schema("spare", "USERS", FIELDS["USERS"]),
     Step("DescribeSchema", lambda w: {"schemaArn": w["schema-interactions"]}),
     Step("ListSchemas", lambda w: {}),
-    Step(
-        "CreateDataset",
-        lambda w: {
-            "name": "interactions",
-            "datasetGroupArn": w["group"],
-            "datasetType": "Interactions",
-            "schemaArn": w["schema-interactions"],
-        },
-        active("DescribeDataset", "datasetArn", "interactions"),
-    ),
+    dataset("interactions", "group", "Interactions", "schema-interactions", None),
     dataset("items", "group", "Items", "schema-items", "PutItems"),
     dataset("users", "group", "Users", "schema-users", "PutUsers"),
     dataset("actions", "group", "Actions", "schema-actions", "PutActions"),
@@ -268,16 +283,7 @@ STEPS: list[Step] = [
     Step("ListDatasets", lambda w: {"datasetGroupArn": w["group"]}),
     Step("UpdateDataset", lambda w: {"datasetArn": w["users"], "schemaArn": w["schema-users-v2"]}),
     # -- bulk data in and out ------------------------------------------------------------------------------
-    Step(
-        "CreateDatasetImportJob",
-        lambda w: {
-            "jobName": "interactions",
-            "datasetArn": w["interactions"],
-            "dataSource": {"dataLocation": f"s3://{BUCKET}/interactions.csv"},
-            "roleArn": w["role"],
-        },
-        active("DescribeDatasetImportJob", "datasetImportJobArn", "import-interactions"),
-    ),
+    import_job("interactions", "interactions", "interactions.csv", None),
     import_job("actions", "actions", "actions.csv", "GetActionRecommendations"),
     import_job("action-interactions", "action-interactions", "action-interactions.csv", "GetActionRecommendations"),
     Step("DescribeDatasetImportJob", lambda w: {"datasetImportJobArn": w["import-interactions"]}),
@@ -413,32 +419,8 @@ STEPS: list[Step] = [
     ),
     Step("GetActionRecommendations", lambda w: {"campaignArn": w["campaign-actions"], "userId": "user-02"}),
     # -- batch jobs ----------------------------------------------------------------------------------------
-    Step(
-        "CreateBatchInferenceJob",
-        lambda w: {
-            "jobName": "nightly",
-            "solutionVersionArn": w["version-popular"],
-            "roleArn": w["role"],
-            "jobInput": {"s3DataSource": {"path": f"s3://{BUCKET}/batch/users.json"}},
-            "jobOutput": {"s3DataDestination": {"path": f"s3://{BUCKET}/batch-out/"}},
-        },
-        active("DescribeBatchInferenceJob", "batchInferenceJobArn", "batch"),
-    ),
-    Step("DescribeBatchInferenceJob", lambda w: {"batchInferenceJobArn": w["batch"]}),
-    Step("ListBatchInferenceJobs", lambda w: {"solutionVersionArn": w["version-popular"]}),
-    Step(
-        "CreateBatchSegmentJob",
-        lambda w: {
-            "jobName": "segments",
-            "solutionVersionArn": w["version-segments"],
-            "roleArn": w["role"],
-            "jobInput": {"s3DataSource": {"path": f"s3://{BUCKET}/segments/items.json"}},
-            "jobOutput": {"s3DataDestination": {"path": f"s3://{BUCKET}/segments-out/"}},
-        },
-        active("DescribeBatchSegmentJob", "batchSegmentJobArn", "segments"),
-    ),
-    Step("DescribeBatchSegmentJob", lambda w: {"batchSegmentJobArn": w["segments"]}),
-    Step("ListBatchSegmentJobs", lambda w: {"solutionVersionArn": w["version-segments"]}),
+    *batch_job("BatchInferenceJob", "nightly", "popular", "batch/users.json"),
+    *batch_job("BatchSegmentJob", "segments", "segments", "segments/items.json"),
     # -- a domain dataset group and its recommender --------------------------------------------------------
     Step(
         "CreateDatasetGroup",
@@ -446,16 +428,7 @@ STEPS: list[Step] = [
         active("DescribeDatasetGroup", "datasetGroupArn", "videos"),
         serves="CreateRecommender",
     ),
-    Step(
-        "CreateSchema",
-        lambda w: {
-            "name": "vod",
-            "schema": avro("Interactions", FIELDS["INTERACTIONS"][:4]),
-            "domain": "VIDEO_ON_DEMAND",
-        },
-        kept("schema-vod", lambda a: a["schemaArn"]),
-        serves="CreateRecommender",
-    ),
+    schema("vod", "INTERACTIONS", FIELDS["INTERACTIONS"][:4], "CreateRecommender", domain="VIDEO_ON_DEMAND"),
     dataset("watches", "videos", "Interactions", "schema-vod", "CreateRecommender"),
     import_job("watches", "watches", "watches.csv", "CreateRecommender"),
     Step(
@@ -472,25 +445,10 @@ STEPS: list[Step] = [
     Step(
         "UpdateRecommender",
         lambda w: {"recommenderArn": w["recommender"], "recommenderConfig": {"minRecommendationRequestsPerSecond": 2}},
-        lambda aws, w, a: wait_until(
-            lambda: call(aws, "DescribeRecommender", {"recommenderArn": w["recommender"]})["recommender"],
-            timeout=120,
-        ),
+        recommender_is("ACTIVE"),
     ),
-    Step(
-        "StopRecommender",
-        lambda w: {"recommenderArn": w["recommender"]},
-        lambda aws, w, a: wait_until(
-            lambda: call(aws, "DescribeRecommender", {"recommenderArn": w["recommender"]})["recommender"], "STOPPED"
-        ),
-    ),
-    Step(
-        "StartRecommender",
-        lambda w: {"recommenderArn": w["recommender"]},
-        lambda aws, w, a: wait_until(
-            lambda: call(aws, "DescribeRecommender", {"recommenderArn": w["recommender"]})["recommender"]
-        ),
-    ),
+    Step("StopRecommender", lambda w: {"recommenderArn": w["recommender"]}, recommender_is("STOPPED")),
+    Step("StartRecommender", lambda w: {"recommenderArn": w["recommender"]}, recommender_is("ACTIVE")),
     Step("DeleteRecommender", lambda w: {"recommenderArn": w["recommender"]}),
     # -- tags, data deletion -------------------------------------------------------------------------------
     Step("TagResource", lambda w: {"resourceArn": w["group"], "tags": [{"tagKey": "team", "tagValue": "growth"}]}),
