@@ -150,6 +150,18 @@ def test_users_removed_by_a_data_deletion_job_stay_removed(server):
     exported = builders.export_records(aws, built.interactions, role, "after", "ALL")
     assert "user-07" not in set(exported["USER_ID"]) and len(exported) == 1_200 - 20
 
+    server.pace = 60  # a job that stays PENDING until the process is killed
+    server.restart()
+    role = builders.bucket_and_role(aws)
+    caught = aws.personalize.create_data_deletion_job(
+        jobName="caught", datasetGroupArn=built.group, roleArn=role,
+        dataSource={"dataLocation": builders.upload(aws, "again.csv", "USER_ID\nuser-08\n")},
+    )["dataDeletionJobArn"]  # fmt: skip
+    server.pace = 0
+    server.restart()
+    job = aws.personalize.describe_data_deletion_job(dataDeletionJobArn=caught)["dataDeletionJob"]
+    assert job["status"] == "FAILED" and "stopped while this was in progress" in job["failureReason"]
+
 
 def test_deleted_resources_stay_deleted(server):
     aws = server.aws
