@@ -122,11 +122,20 @@ def _report(backend, attribution: MetricAttribution, events: pd.DataFrame) -> pd
         index = index_of(items.table)
         return np.array([index.value(i, column) for i in item_ids], dtype=float)
 
+    return report(events.assign(EVENT_ATTRIBUTION_SOURCE=sources), _computable(backend, attribution), item_value)
+
+
+def _computable(backend, attribution: MetricAttribution) -> list[Metric]:
+    """The metrics that the group's datasets can give now: one that sums a column of a dataset deleted or updated
+    since is left out, rather than failing the events or the import it reports on."""
     schemas = _schemas(backend, attribution.dataset_group_arn)
-    metrics = [
-        Metric(m["metricName"], m["eventType"], parse_expression(m["expression"], schemas)) for m in attribution.metrics
-    ]
-    return report(events.assign(EVENT_ATTRIBUTION_SOURCE=sources), metrics, item_value)
+    metrics = []
+    for m in attribution.metrics:
+        try:
+            metrics.append(Metric(m["metricName"], m["eventType"], parse_expression(m["expression"], schemas)))
+        except InvalidInputException:
+            log.warning("metric %s of %s cannot be computed now; not reported", m["metricName"], attribution.arn)
+    return metrics
 
 
 def _schemas(backend, group_arn: str) -> dict[str, AvroSchema]:

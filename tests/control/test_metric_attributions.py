@@ -342,3 +342,15 @@ def test_the_output_needs_a_role_that_trusts_personalize_and_a_bucket_it_may_wri
     with pytest.raises(ClientError) as raised:
         attribute(aws, shop, path="s3://no-such-bucket/metrics/")
     assert error_of(raised) == ("InvalidInputException", "The S3 bucket no-such-bucket does not exist.")
+
+
+def test_a_metric_whose_column_is_gone_stops_reporting_and_the_events_still_land(aws, shop):
+    attribute(aws, shop)
+    items = aws.personalize.list_datasets(datasetGroupArn=shop.group)["datasets"]
+    [items_arn] = [d["datasetArn"] for d in items if d["datasetType"] == "ITEMS"]
+    aws.personalize.delete_dataset(datasetArn=items_arn)
+    wait_gone(lambda: len(aws.personalize.list_datasets(datasetGroupArn=shop.group)["datasets"]) > 1)
+    send(aws, shop, [event("purchase", "hit", 3.0, source="later"), event("click", "hit", source="later")])
+    assert cloudwatch_sum(aws, shop, "REVENUE", "LATER") == 0  # SUM(Items.PRICE) has no Items dataset to read
+    assert cloudwatch_sum(aws, shop, "PAID", "LATER") == 3.0
+    assert cloudwatch_sum(aws, shop, "CLICKS", "LATER") == 1
