@@ -46,7 +46,7 @@ def server_url() -> Iterator[str]:
 
 @pytest.fixture(params=["in-process", "server"])
 def aws(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[SimpleNamespace]:
-    """Clients of S3, IAM, STS and the three Personalize APIs, served by one adapter."""
+    """Clients of S3, IAM, CloudWatch and the three Personalize APIs, served by one adapter."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
@@ -83,6 +83,7 @@ def _clients(adapter: str, url: str | None) -> SimpleNamespace:
             events=client("personalize-events"),
             s3=client("s3"),
             iam=client("iam"),
+            cloudwatch=client("cloudwatch"),
         )
     return _CLIENTS[url]
 
@@ -95,7 +96,7 @@ def error_of(raised: pytest.ExceptionInfo) -> tuple[str, str]:
 def wait_until(describe: Callable[[], dict[str, Any]], status: str = "ACTIVE", timeout: float = 30) -> dict[str, Any]:
     """Poll a describe call until the resource reaches `status`; fail with what it reached instead."""
     deadline = time.monotonic() + timeout
-    settled = {"ACTIVE", "CREATE FAILED", "CREATE STOPPED"}
+    settled = {"ACTIVE", "CREATE FAILED", "CREATE STOPPED", "COMPLETED", "FAILED"}  # jobs that run end COMPLETED
     while True:
         resource = describe()
         if resource.get("status") == status:

@@ -123,6 +123,46 @@ def test_a_related_items_model_comes_back_and_answers_the_same(server):
     assert answers() == before
 
 
+def test_users_removed_by_a_data_deletion_job_stay_removed(server):
+    aws = server.aws
+    built = builders.deployed(aws, builders.planted_interactions({"hit": 50}))
+    tracking = builders.tracker(aws, built.group)["trackingId"]
+    streamed = [{"eventType": "click", "itemId": "streamed-07", "sentAt": 1_800_000_000}]
+    aws.events.put_events(trackingId=tracking, userId="user-07", sessionId="s", eventList=streamed)
+    users = builders.upload(aws, "forget.csv", "USER_ID\nuser-07\n")
+    job = aws.personalize.create_data_deletion_job(
+        jobName="forget", datasetGroupArn=built.group, dataSource={"dataLocation": users}, roleArn=built.role
+    )["dataDeletionJobArn"]
+    wait_until(
+        lambda: aws.personalize.describe_data_deletion_job(dataDeletionJobArn=job)["dataDeletionJob"], "COMPLETED"
+    )
+
+    def recommended() -> list[str]:
+        return ids(aws.runtime.get_recommendations(campaignArn=built.campaign, userId="user-09", numResults=500))
+
+    before = recommended()
+    assert not [item for item in before if item.startswith("solo-07-")]
+
+    server.restart()
+
+    assert recommended() == before  # the model was saved again without what only user-07 chose
+    role = builders.bucket_and_role(aws)  # S3 is moto's and not kept
+    exported = builders.export_records(aws, built.interactions, role, "after", "ALL")
+    assert "user-07" not in set(exported["USER_ID"]) and len(exported) == 1_200 - 20
+
+    server.pace = 60  # a job that stays PENDING until the process is killed
+    server.restart()
+    role = builders.bucket_and_role(aws)
+    caught = aws.personalize.create_data_deletion_job(
+        jobName="caught", datasetGroupArn=built.group, roleArn=role,
+        dataSource={"dataLocation": builders.upload(aws, "again.csv", "USER_ID\nuser-08\n")},
+    )["dataDeletionJobArn"]  # fmt: skip
+    server.pace = 0
+    server.restart()
+    job = aws.personalize.describe_data_deletion_job(dataDeletionJobArn=caught)["dataDeletionJob"]
+    assert job["status"] == "FAILED" and "stopped while this was in progress" in job["failureReason"]
+
+
 def test_deleted_resources_stay_deleted(server):
     aws = server.aws
     keep, drop = builders.group(aws, "keep"), builders.group(aws, "drop")

@@ -12,6 +12,7 @@ from personalize_emulator.protocol.registry import operation
 from personalize_emulator.resources.datasets import dataset_of
 from personalize_emulator.resources.event_trackers import tracker_for
 from personalize_emulator.resources.lifecycle import ACTIVE
+from personalize_emulator.resources.metric_attributions import report_events
 from personalize_emulator.resources.solutions import SolutionVersion
 
 # Members of an event that AWS refuses inside `properties` (compared without case).
@@ -31,7 +32,7 @@ def put_events(backend, tracking_id, session_id, event_list, user_id=None):
             f"The dataset group {tracker.dataset_group_arn} has no Interactions dataset to record events in."
         )
     schema = dataset.table.schema
-    rows = []
+    rows, attributed = [], []
     for index, event in enumerate(event_list):
         where = f"eventList[{index}]"
         properties = parse_properties(event.get("properties"), where)
@@ -48,13 +49,16 @@ def put_events(backend, tracking_id, session_id, event_list, user_id=None):
             "EVENT_VALUE": value,
             "IMPRESSION": "|".join(impression) if impression else None,
             "RECOMMENDATION_ID": event.get("recommendationId"),
+            "EVENT_ATTRIBUTION_SOURCE": (event.get("metricAttribution") or {}).get("eventAttributionSource"),
         }
         if item_id is None:
             raise InvalidInputException(f"{where}: itemId is required to record an interaction.")
         rows.append(build_record(schema, properties, fixed, where, EVENT_RESERVED_PROPERTIES))
+        attributed.append({key: fixed[key] for key in ("RECOMMENDATION_ID", "EVENT_ATTRIBUTION_SOURCE")})
     dataset.table.append_rows(rows)
     for model in _models_of(backend, tracker.dataset_group_arn):
         model.observe(rows)
+    report_events(backend, tracker.dataset_group_arn, rows, attributed)
 
 
 def _models_of(backend, group_arn: str) -> list:

@@ -44,7 +44,7 @@ def _answer(backend, campaign: Campaign, key: str, scored: list[tuple], columns:
     """The answer's items from (item id, score[, promotion name]) entries, with their metadata when asked for."""
     recommendation_id = f"RID-{uuid.uuid4()}"
     item_ids = [entry[0] for entry in scored]
-    backend.remember_recommendation(recommendation_id, item_ids)
+    backend.remember_recommendation(recommendation_id, item_ids, campaign.arn)
     items = [{"itemId": e[0], "score": e[1], "promotionName": e[2] if len(e) > 2 else None} for e in scored]
     if campaign.version.solution.recipe_name in RECIPES_WITH_REASONS:
         for item in items:

@@ -130,12 +130,14 @@ def read_objects(account: str, region: str, location: S3Location) -> list[tuple[
     return [(str(location), key.value)]
 
 
-def read_prefix(account: str, region: str, location: S3Location) -> list[tuple[str, bytes]]:
-    """Every object whose key starts with `location.key`, at any depth, as batch jobs read their input: S3 is
-    prefix based, so `s3://bucket/in` reads `in.json` and `in_test/a.json` alike (folder markers aside)."""
+def read_prefix(account: str, region: str, location: S3Location, suffix: str = "") -> list[tuple[str, bytes]]:
+    """Every object whose key starts with `location.key` (and ends with `suffix`), at any depth, as batch jobs read
+    their input: S3 is prefix based, so `s3://bucket/in` reads `in.json` and `in_test/a.json` alike (folder markers
+    aside)."""
     s3 = _s3(account, region)
     keys = list(_bucket(s3, location).keys.keys())
-    return _read(s3, location, [k for k in keys if k.startswith(location.key) and not k.endswith("/")])
+    wanted = [k for k in keys if k.startswith(location.key) and k.endswith(suffix) and not k.endswith("/")]
+    return _read(s3, location, wanted)
 
 
 def write_object(account: str, region: str, location: S3Location, body: bytes) -> None:

@@ -100,6 +100,23 @@ class Table:
             self._pending.extend(rows)
             self.version += 1
 
+    def remove(self, column: str, values: set[str]) -> int:
+        """Drop every record, bulk or put, whose `column` holds one of `values` (a data deletion job removes users
+        so); the number dropped."""
+        with self._lock:
+            self._flush()
+            if column not in self._frame:
+                return 0
+            doomed = self._frame[column].isin(values)
+            dropped = int(doomed.sum())
+            if dropped:
+                if self.sink:
+                    self.sink.remove(column, values)
+                self._frame = self._frame[~doomed].reset_index(drop=True)
+                self.version += 1
+                self.layout += 1
+            return dropped
+
     def restore(self, records: pd.DataFrame) -> None:
         """Load the records a store kept (with their `source`), in the order they came."""
         with self._lock:

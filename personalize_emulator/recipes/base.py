@@ -63,6 +63,9 @@ class TrainingConfig:
 class Model(ABC):
     """A trained solution version: scores items for a user."""
 
+    withheld_items: frozenset[str] = frozenset()
+    """Items that serving leaves out of recommendations: those only deleted users had chosen (see `forget`)."""
+
     @abstractmethod
     def recommend(
         self,
@@ -96,6 +99,12 @@ class Model(ABC):
 
     def observe(self, rows: list[dict[str, Any]]) -> None:  # noqa: B027 (an optional hook, not abstract)
         """New interactions from PutEvents (schema field names); models that follow users in real time use them."""
+
+    def forget(self, user_ids: AbstractSet[str], item_ids: AbstractSet[str]) -> None:
+        """A data deletion job removed these users, and the items that only they had chosen: from now on the users
+        are answered as users never seen, and the items are withheld, as AWS does until a version is trained anew.
+        Models that keep per-user state extend this to drop it."""
+        self.withheld_items = self.withheld_items | frozenset(item_ids)
 
 
 class Recipe(ABC):

@@ -36,6 +36,9 @@ class DurableState(Protocol):
     def sink_for(self, dataset_arn: str) -> Any:
         """Where a dataset's table writes its records before it changes in memory."""
 
+    def model_changed(self, arn: str) -> None:
+        """The model of `arn` changed other than by following events (a data deletion job): save it again."""
+
 
 class PersonalizeBackend(BaseBackend):
     """Resources, datasets, models and jobs of Amazon Personalize in one account and region."""
@@ -46,7 +49,7 @@ class PersonalizeBackend(BaseBackend):
         self.jobs = Jobs(on_change=self.persist)
         self.resources: dict[str, Resource] = {}
         self.durable = durable
-        self._recommendations: OrderedDict[str, list[str]] = OrderedDict()
+        self._recommendations: OrderedDict[str, tuple[list[str], str | None]] = OrderedDict()
         # What serving derives from a trained model (the items it can recommend), dropped with the model.
         self.serving_cache: weakref.WeakKeyDictionary[object, Any] = weakref.WeakKeyDictionary()
         self._persisting = threading.Lock()
@@ -77,6 +80,11 @@ class PersonalizeBackend(BaseBackend):
     def sink_for(self, dataset_arn: str) -> Any:
         """Where the dataset's records go before memory, when the backend is durable."""
         return self.durable.sink_for(dataset_arn) if self.durable is not None else None
+
+    def model_changed(self, arn: str) -> None:
+        """The model of `arn` changed other than by following events: the next save writes it again."""
+        if self.durable is not None:
+            self.durable.model_changed(arn)
 
     # -- resources --------------------------------------------------------------------------------------
     def arn(self, resource: str) -> str:
@@ -119,7 +127,7 @@ class PersonalizeBackend(BaseBackend):
             if resource.has_status and resource.status in IN_FLIGHT:
                 raise ResourceInUseException(f"{resource.arn} cannot be deleted while its status is {resource.status}.")
             dependents = self.dependents(resource.arn)
-            busy = [d for d in dependents if d.status in WORKING]
+            busy = [d for d in dependents if d.status in WORKING | d.statuses.running]
             if busy:
                 raise ResourceInUseException(
                     f"{resource.arn} cannot be deleted while {busy[0].arn} is {busy[0].status}."
@@ -139,12 +147,21 @@ class PersonalizeBackend(BaseBackend):
             else:
                 remove()
 
-    # -- recommendation lists, kept so PutEvents can imply impressions from a recommendationId ---------
-    def remember_recommendation(self, recommendation_id: str, item_ids: Iterable[str]) -> None:
+    # -- recommendation lists, kept so PutEvents can imply impressions from a recommendationId, and metric
+    # -- attributions name the campaign or recommender an event came from ------------------------------------
+    def remember_recommendation(
+        self, recommendation_id: str, item_ids: Iterable[str], source: str | None = None
+    ) -> None:
+        """Keep the items of an answer and the ARN of what answered (`source`: a campaign or recommender)."""
         with self.lock:
-            self._recommendations[recommendation_id] = list(item_ids)
+            self._recommendations[recommendation_id] = (list(item_ids), source)
             while len(self._recommendations) > _REMEMBERED_RECOMMENDATIONS:
                 self._recommendations.popitem(last=False)
 
     def recommendation(self, recommendation_id: str) -> list[str] | None:
-        return self._recommendations.get(recommendation_id)
+        found = self._recommendations.get(recommendation_id)
+        return found[0] if found else None
+
+    def recommendation_source(self, recommendation_id: str) -> str | None:
+        found = self._recommendations.get(recommendation_id)
+        return found[1] if found else None

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from personalize_emulator.errors import ResourceInUseException
 from personalize_emulator.protocol.service_models import CONTROL_PLANE, service_model
-from personalize_emulator.resources.lifecycle import ACTIVE, CREATE_PENDING
+from personalize_emulator.resources.lifecycle import ACTIVE, CREATE_PENDING, CREATION, Statuses
 
 
 @dataclass(eq=False)
@@ -20,6 +20,8 @@ class Resource:
     name_member: ClassVar[str] = "name"
     """The member that carries the name on the wire (`jobName` for jobs)."""
     has_status: ClassVar[bool] = True
+    statuses: ClassVar[Statuses] = CREATION
+    """The statuses its creation goes through (`start_create` moves it, a restart fails it if caught running)."""
 
     arn: str
     name: str

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Protocol
 
 from personalize_emulator import settings
@@ -31,6 +32,25 @@ DELETING = {DELETE_PENDING, DELETE_IN_PROGRESS}
 CREATING = {CREATE_PENDING, CREATE_IN_PROGRESS}
 WORKING = CREATING | {CREATE_STOPPING}
 IN_FLIGHT = WORKING | DELETING
+
+
+@dataclass(frozen=True)
+class Statuses:
+    """The names a creation goes through: most resources are created, jobs of some kinds run (data deletion jobs go
+    `PENDING > IN_PROGRESS > COMPLETED -or- FAILED`, says the API reference)."""
+
+    pending: str
+    in_progress: str
+    done: str
+    failed: str
+
+    @property
+    def running(self) -> set[str]:
+        return {self.pending, self.in_progress}
+
+
+CREATION = Statuses(CREATE_PENDING, CREATE_IN_PROGRESS, ACTIVE, CREATE_FAILED)
+JOB_RUN = Statuses("PENDING", "IN_PROGRESS", "COMPLETED", "FAILED")
 
 
 class Stateful(Protocol):
@@ -121,8 +141,10 @@ def start_create(
     lock: threading.RLock,
     resource: Stateful,
     work: Callable[[], Callable[[], None] | None] | None = None,
+    statuses: Statuses = CREATION,
 ) -> None:
-    """Move `resource` from `CREATE PENDING` through `CREATE IN_PROGRESS` to `ACTIVE` or `CREATE FAILED`.
+    """Move `resource` from `CREATE PENDING` through `CREATE IN_PROGRESS` to `ACTIVE` or `CREATE FAILED` (or through
+    the other `statuses` given).
 
     `work` runs outside the lock (it may take long) and may return a `commit` callable, run under the lock
     just before the resource turns `ACTIVE`, so results appear atomically with the status.
@@ -134,9 +156,9 @@ def start_create(
             with jobs.changing(lock):
                 if resource.status == CREATE_STOPPING:
                     set_status(resource, CREATE_STOPPED)
-                if resource.status != CREATE_PENDING:
+                if resource.status != statuses.pending:
                     return
-                set_status(resource, CREATE_IN_PROGRESS)
+                set_status(resource, statuses.in_progress)
             jobs.changed()
             commit = work() if work else None
             jobs.pause()
@@ -146,7 +168,7 @@ def start_create(
                     return
                 if commit:
                     commit()
-                set_status(resource, ACTIVE)
+                set_status(resource, statuses.done)
         except JobStopped:
             with jobs.changing(lock):
                 if resource.status == CREATE_STOPPING:
@@ -156,11 +178,11 @@ def start_create(
                 if resource.status == CREATE_STOPPING:
                     set_status(resource, CREATE_STOPPED)
                 else:
-                    set_status(resource, CREATE_FAILED, str(failure))
+                    set_status(resource, statuses.failed, str(failure))
         except Exception as exc:  # a bug of ours must not leave the resource in progress forever
             log.exception("job for %s failed", resource.arn)
             with jobs.changing(lock):
-                set_status(resource, CREATE_FAILED, f"Internal error in personalize_emulator: {exc!r}")
+                set_status(resource, statuses.failed, f"Internal error in personalize_emulator: {exc!r}")
         jobs.changed()
 
     jobs.submit(resource.arn.rsplit(":", 1)[-1], run)

@@ -113,6 +113,10 @@ class SolutionVersion(Resource):
         }
 
     @property
+    def dataset_group_arn(self) -> str:
+        return self.solution.dataset_group_arn
+
+    @property
     def trained(self) -> Model:
         """The model that answers for this version; serving asks only versions that finished training."""
         if self.model is None:

@@ -30,7 +30,8 @@ def recommend(
     rng: np.random.Generator | None = None,
 ) -> list[tuple[str, float | None]]:
     """The recommendations of `version` for a user (USER_PERSONALIZATION) or an item (RELATED_ITEMS), without the
-    items the filter removes (exploration included: it draws only from what the filter leaves)."""
+    items the filter removes nor those a data deletion job withheld (exploration included: it draws only from what
+    is left)."""
     kind = recipe_type(version)
     if kind == PERSONALIZED_RANKING:
         raise InvalidInputException("This campaign ranks items: call GetPersonalizedRanking with an inputList.")
@@ -49,7 +50,10 @@ def recommend(
             user_id=user_id,
             item_id=item_id,
         )
-    return version.trained.recommend(
+    model = version.trained
+    if model.withheld_items:
+        exclude = model.withheld_items | (exclude or frozenset())
+    return model.recommend(
         user_id, num_results, context or {}, exclude=exclude, exploration=exploration, rng=rng, item_id=item_id
     )
 

@@ -41,6 +41,9 @@ class DurableStore:
     def sink_for(self, dataset_arn: str) -> RecordSink:
         return RecordSink(self.store, dataset_arn)
 
+    def model_changed(self, arn: str) -> None:
+        self.saved_models.discard(arn)
+
 
 def encode_resource(resource: Resource) -> bytes:
     """The resource's own state; other resources, its records and its model are cut out (kept elsewhere)."""

@@ -94,8 +94,8 @@ def _resolve(marker: _Marker, resource: Resource, name: str, by_arn: dict[str, R
 
 def _settle(resource: Resource, by_arn: dict[str, Resource]) -> None:
     """Work in progress when the process stopped: fail it, finish deleting it, or drop the stopping run."""
-    if resource.status in (CREATE_PENDING, CREATE_IN_PROGRESS):
-        resource.status, resource.failure_reason = CREATE_FAILED, INTERRUPTED
+    if resource.status in resource.statuses.running:
+        resource.status, resource.failure_reason = resource.statuses.failed, INTERRUPTED
     elif resource.status == CREATE_STOPPING:
         resource.status = CREATE_STOPPED
     update: Any = getattr(resource, "latest_update", None)  # a campaign's update, or a solution's (a dict, no status)

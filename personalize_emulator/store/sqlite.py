@@ -103,6 +103,12 @@ class Store:
         statements.append((insert, [(dataset_arn, source, body) for body in bodies]))
         self._write(statements)
 
+    def remove_records(self, dataset_arn: str, column: str, values: set[str]) -> None:
+        """Drop the dataset's records whose field `column` holds one of `values`; the others keep their place."""
+        doomed = "json_extract(body, ?) IN (SELECT value FROM json_each(?))"
+        parameters = (dataset_arn, f'$."{column}"', json.dumps(sorted(values)))
+        self._write([(f"DELETE FROM records WHERE dataset_arn = ? AND {doomed}", parameters)])
+
     def records(self, dataset_arn: str, after: int = 0) -> pd.DataFrame:
         """The dataset's records in the order they came, as stored (schema field names, plus `seq`, `source`)."""
         rows = self._read(
@@ -151,6 +157,9 @@ class RecordSink:
 
     def put(self, rows: list[dict[str, Any]]) -> None:
         self.store.add_records(self.dataset_arn, "PUT", [json.dumps(row, default=_plain) for row in rows])
+
+    def remove(self, column: str, values: set[str]) -> None:
+        self.store.remove_records(self.dataset_arn, column, values)
 
 
 def _plain(value: Any) -> Any:

@@ -12,6 +12,7 @@ from personalize_emulator.data.avro import AvroSchema, Field
 from personalize_emulator.recipes.base import HyperparameterError, TrainingConfig, TrainingData
 from personalize_emulator.recipes.user_personalization import UserPersonalization
 from personalize_emulator.recipes.user_personalization.exploration import Exposure, explore
+from personalize_emulator.store.safe_state import dumps, loads
 from tests.recipes.planted import START, cabins, tastes, when
 
 SMALL = {"hidden_dimension": "32"}
@@ -250,3 +251,16 @@ def test_a_user_without_a_users_record_follows_their_first_events():
         ])  # fmt: skip
         relevance = model.relevance(walk_in)
         assert relevance[region_of == region].sum() > 0.8, region
+
+
+def test_a_forgotten_user_is_answered_as_a_user_never_seen_and_can_start_again(taste_model):
+    """A data deletion job drops a user's state, trained or streamed, and their Users record's part: what they get
+    equals what a stranger gets, until their new events move them again."""
+    model = loads(dumps(taste_model))  # a copy, as the store saves and loads models
+    assert top(model, "a-user0") != top(model, "stranger")
+    model.forget({"a-user0", "a-newbie"}, {"a7"})
+    for user in ("a-user0", "a-newbie"):  # a history, and a Users record without history
+        assert np.array_equal(model.relevance(user), model.relevance("stranger"))
+    assert model.withheld_items == {"a7"}
+    model.observe([{"USER_ID": "a-user0", "ITEM_ID": f"b{k}", "TIMESTAMP": when(0, 200 + k)} for k in range(5)])
+    assert sum(item.startswith("b") for item in top(model, "a-user0")) >= 9

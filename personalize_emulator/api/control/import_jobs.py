@@ -12,6 +12,7 @@ from personalize_emulator.protocol.registry import operation
 from personalize_emulator.resources.base import require_active
 from personalize_emulator.resources.import_jobs import READ_ACTIONS, DatasetImportJob, bulk_imports
 from personalize_emulator.resources.lifecycle import start_create
+from personalize_emulator.resources.metric_attributions import report_import
 
 
 @operation("CreateDatasetImportJob")
@@ -62,6 +63,9 @@ def create_dataset_import_job(
         def commit():
             (table.replace if job.import_mode == "FULL" else table.append)(frame)
             job.rows_imported = len(frame)
+            if dataset.dataset_type == "INTERACTIONS":
+                group = dataset.dataset_group_arn
+                report_import(backend, group, frame, job.import_mode, job.creation, job.publish_attribution_metrics)
 
         return commit
 

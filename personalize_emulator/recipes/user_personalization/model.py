@@ -35,6 +35,8 @@ class UserPersonalizationModel(Model):
 
     recommendable: np.ndarray | None = None
     """Per catalogue index, whether it may be recommended (HRNN-Coldstart: its cold items); None: all."""
+    forgotten: frozenset[int] = frozenset()
+    """The indices of users a data deletion job removed: they start again from the state of a user never seen."""
 
     def __init__(
         self,
@@ -68,7 +70,7 @@ class UserPersonalizationModel(Model):
         state = self.states.get(index)
         if state is None:
             with torch.no_grad():
-                row = index if index < self._metadata_rows else 0
+                row = index if index < self._metadata_rows and index not in self.forgotten else 0
                 session, user = self.tables.first_state(self.network, torch.tensor([row]))
             state = UserState(session, user, None)
         return state
@@ -151,6 +153,15 @@ class UserPersonalizationModel(Model):
                 x = self.network.step_inputs(self.item_vectors, item, event, value, contexts)
                 session = self.network.session_step(x, session)
                 self.states[index] = UserState(session, user, time_)
+
+    def forget(self, user_ids, item_ids) -> None:
+        """Drop the users' states and their metadata row: their history, streamed or trained on, is gone."""
+        super().forget(user_ids, item_ids)
+        with self._lock:
+            indices = {self.people.index[u] for u in user_ids if u in self.people.index}
+            for index in indices:
+                self.states.pop(index, None)
+            self.forgotten = self.forgotten | indices
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
