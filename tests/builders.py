@@ -33,6 +33,25 @@ BUCKET = "test-data"
 ROLE = "personalize-role"
 
 
+def bucket_policy_refusal(grant: str) -> str:
+    """AWS's words (quoted from a real answer, docs/aws-words.md) when the bucket policy keeps Personalize out of
+    `BUCKET`, then ours: what the policy must `grant`."""
+    return (
+        "Insufficient privileges for accessing data in S3. Please look at "
+        "https://docs.aws.amazon.com/personalize/latest/dg/granting-personalize-s3-access.html#attach-bucket-policy "
+        f"and fix bucket policy on {BUCKET}. It must allow the service principal personalize.amazonaws.com {grant}."
+    )
+
+
+def too_long(limit: int, column: str) -> str:
+    """AWS's words for a CSV value over its length limit (the guide's "Common error messages"); ours follow."""
+    return (
+        f"Length cannot be more than {limit} characters for {column}. If no values exceed the character limit, make "
+        "sure your data follows the formatting guidelines listed in "
+        "https://docs.aws.amazon.com/personalize/latest/dg/data-prep-formatting.html. "
+    )
+
+
 def avro(name: str, fields: list[dict]) -> str:
     return json.dumps(
         {"type": "record", "name": name, "namespace": "com.amazonaws.personalize.schema", "fields": fields}

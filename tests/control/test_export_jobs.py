@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from personalize_emulator import configure
-from tests.builders import BUCKET, bucket_and_role, dataset, group, import_frame
+from tests.builders import BUCKET, bucket_and_role, bucket_policy_refusal, dataset, group, import_frame
 from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
 CLICKS = pd.DataFrame(
@@ -121,8 +121,7 @@ def test_create_export_job_needs_put_object_in_the_bucket_policy(aws):
         start_export(aws, target, role)
     assert error_of(raised) == (
         "InvalidInputException",
-        f"Insufficient privileges for accessing data in Amazon S3: the bucket policy of {BUCKET} must allow the "
-        f"service principal personalize.amazonaws.com s3:PutObject on arn:aws:s3:::{BUCKET}/exports/*.",
+        bucket_policy_refusal(f"s3:PutObject on arn:aws:s3:::{BUCKET}/exports/*"),
     )
     assert aws.personalize.list_dataset_export_jobs()["datasetExportJobs"] == []
 

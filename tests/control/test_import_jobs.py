@@ -13,6 +13,7 @@ from tests.builders import (
     ITEMS_FIELDS,
     avro,
     bucket_and_role,
+    bucket_policy_refusal,
     dataset,
     group,
     start_import,
@@ -172,8 +173,8 @@ E_ACUTE = LATIN_1.index("é".encode("latin-1"))
 MALFORMED = [
     pytest.param(
         "USER_ID,TIMESTAMP,EVENT_TYPE\nu1,1700000000,click\n",
-        "Input csv is missing the following columns: [ITEM_ID] "
-        f"({BAD}, line 1; the header has USER_ID, TIMESTAMP, EVENT_TYPE).",
+        f"Input CSV is missing the following columns:[ITEM_ID]. {BAD}, line 1: the header has USER_ID, TIMESTAMP, "
+        "EVENT_TYPE.",
         id="missing-column",
     ),
     pytest.param(
@@ -248,10 +249,7 @@ def untrusting_role(aws):
 def without(action, resource):
     def build(aws):
         granted = tuple(a for a in ("s3:GetObject", "s3:ListBucket") if a != action)
-        return bucket_and_role(aws, actions=granted), (
-            f"Insufficient privileges for accessing data in Amazon S3: the bucket policy of {BUCKET} must allow the "
-            f"service principal personalize.amazonaws.com {action} on {resource}."
-        )
+        return bucket_and_role(aws, actions=granted), (bucket_policy_refusal(f"{action} on {resource}"))
 
     return build
 
@@ -288,7 +286,9 @@ def test_create_import_job_from_a_location_that_is_not_s3(aws):
         start_import(aws, built.dataset, "https://example.com/data.csv", built.role)
     assert error_of(raised) == (
         "InvalidInputException",
-        "https://example.com/data.csv is not an S3 location; use s3://bucket/key or s3://bucket/folder/.",
+        # AWS's words (the guide's "Common error messages"), then ours.
+        "Invalid Data location. https://example.com/data.csv is not an S3 location; use s3://bucket/key or "
+        "s3://bucket/folder/.",
     )
 
 

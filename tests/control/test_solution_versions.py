@@ -80,7 +80,10 @@ def test_training_on_fewer_than_1000_interactions_fails(aws):
     frame = planted_interactions({}, users=50, per_user=19)
     assert len(frame) == 950
     described = failed_training(aws, frame)
-    assert described["failureReason"] == "Create failed. Dataset has fewer than 1000 interactions (it has 950)."
+    assert described["failureReason"] == (
+        "Create failed. Dataset has fewer than 1000 interactions. "
+        "It has 950 interactions and 50 users with at least 2 interactions each."
+    )
 
 
 def test_training_with_fewer_than_25_users_with_two_interactions_fails(aws):
@@ -91,9 +94,10 @@ def test_training_with_fewer_than_25_users_with_two_interactions_fails(aws):
     frame = pd.concat([regulars, passers_by], ignore_index=True)
     assert len(frame) >= 1000
     described = failed_training(aws, frame)
-    assert (
-        described["failureReason"]
-        == "Create failed. Dataset has fewer than 25 users with at least 2 interactions each (it has 24)."
+    # AWS's words (the guide's common error messages), then the counts found.
+    assert described["failureReason"] == (
+        "Create failed. Dataset has fewer than 25 users with at least 2 interactions each. "
+        "It has 1060 interactions and 24 users with at least 2 interactions each."
     )
 
 
@@ -193,6 +197,8 @@ def test_get_solution_metrics_of_an_active_version(aws):
     assert set(answer["metrics"]) == METRICS
     assert all(0 <= value <= 1 for value in answer["metrics"].values())
     assert answer["metrics"]["coverage"] > 0
+    # Rounded as AWS's recorded answers show them: 0.4046, never 0.10099999999999981.
+    assert all(value == round(value, 4) for value in answer["metrics"].values())
 
 
 def test_get_solution_metrics_of_a_version_that_is_not_active(aws):

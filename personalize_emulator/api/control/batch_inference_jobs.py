@@ -65,8 +65,8 @@ def create_batch_inference_job(
     if filter_arn:
         filtering.filter_for(backend, filter_arn, version.solution.dataset_group_arn)
     source, destination = job_input["s3DataSource"]["path"], job_output["s3DataDestination"]["path"]
-    reach_s3(backend, role_arn, source, READ_ACTIONS)
-    reach_s3(backend, role_arn, destination, WRITE_ACTIONS)
+    reach_s3(backend, role_arn, source, READ_ACTIONS, invalid="Invalid S3 input path.")  # AWS's words (its guide)
+    reach_s3(backend, role_arn, destination, WRITE_ACTIONS, invalid="Invalid S3 output path.")
     job = backend.add(
         BatchInferenceJob(
             arn=backend.arn(f"batch-inference-job/{job_name}"),

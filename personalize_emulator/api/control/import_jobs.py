@@ -13,6 +13,8 @@ from personalize_emulator.resources.base import require_active
 from personalize_emulator.resources.import_jobs import READ_ACTIONS, DatasetImportJob, bulk_imports
 from personalize_emulator.resources.lifecycle import start_create
 
+INVALID_LOCATION = "Invalid Data location."  # AWS's words (the guide's "Common error messages")
+
 
 @operation("CreateDatasetImportJob")
 def create_dataset_import_job(
@@ -35,7 +37,7 @@ def create_dataset_import_job(
         raise InvalidInputException(
             f"The dataset {dataset.arn} has no bulk data yet; its first dataset import job must use importMode FULL."
         )
-    reach_s3(backend, role_arn, url, READ_ACTIONS)
+    reach_s3(backend, role_arn, url, READ_ACTIONS, invalid=INVALID_LOCATION)
     job = backend.add(
         DatasetImportJob(
             arn=backend.arn(f"dataset-import-job/{job_name}"),

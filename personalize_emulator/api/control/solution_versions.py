@@ -111,6 +111,7 @@ def stop_solution_version_creation(backend, solution_version_arn):
 
 @operation("GetSolutionMetrics")
 def get_solution_metrics(backend, solution_version_arn):
+    """Values rounded to 4 decimals, as AWS's recorded answers show them (`0.4046`)."""
     version = backend.get(solution_version_arn, SolutionVersion)
     require_active(version, "The solution version")
-    return {"solutionVersionArn": version.arn, "metrics": version.metrics}
+    return {"solutionVersionArn": version.arn, "metrics": {k: round(v, 4) for k, v in version.metrics.items()}}

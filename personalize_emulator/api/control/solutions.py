@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from personalize_emulator.api.control.common import checked_hyperparameters, listing, tags_of
+from personalize_emulator.api.control.common import checked_hyperparameters, listing, tags_of, unused_hyperparameters
 from personalize_emulator.api.control.dataset_groups import DatasetGroup
 from personalize_emulator.api.control.recipes import recipe_entry
 from personalize_emulator.errors import InvalidInputException
@@ -80,9 +80,10 @@ def _check_tuning(recipe, config: dict[str, Any], perform_hpo: bool) -> None:
     known = set(recipe.hyperparameters({}))
     named = {spec.get("name") for kind in ranges.values() for spec in kind}
     if named - known:
-        raise InvalidInputException(
+        raise unused_hyperparameters(
+            recipe.name,
             f"hpoConfig ranges name hyperparameters that {recipe.name} does not have: "
-            f"{', '.join(sorted(named - known))}."
+            f"{', '.join(sorted(named - known))}.",
         )
 
 
