@@ -31,6 +31,14 @@ def fast_lifecycles() -> Iterator[None]:
 
 
 @pytest.fixture
+def legacy_recipes() -> Iterator[None]:
+    """The legacy HRNN recipes offered, as `configure(legacy_recipes=True)` offers them to old notebooks."""
+    personalize_emulator.configure(legacy_recipes=True)
+    yield
+    personalize_emulator.configure(legacy_recipes=False)
+
+
+@pytest.fixture
 def visible_pace() -> Iterator[float]:
     """A pace slow enough for a test to observe each intermediate status."""
     personalize_emulator.configure(pace=0.2)

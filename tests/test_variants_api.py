@@ -93,7 +93,7 @@ def test_user_personalization_v2_serves_tastes_without_exploration_config(aws):
     assert error_of(raised)[0] == "InvalidInputException"
 
 
-def test_hrnn_coldstart_recommends_only_cold_items_and_updates(aws):
+def test_hrnn_coldstart_recommends_only_cold_items_and_updates(aws, legacy_recipes):
     data = with_new_items(tastes(users_per_group=30))
     group_arn, role = group(aws), bucket_and_role(aws)
     for kind, schema, frame in (

@@ -7,7 +7,7 @@ from typing import Any
 
 from personalize_emulator.api.control.common import checked_hyperparameters, listing, tags_of, unused_hyperparameters
 from personalize_emulator.api.control.dataset_groups import DatasetGroup
-from personalize_emulator.api.control.recipes import recipe_entry
+from personalize_emulator.api.control.recipes import recipe_to_train
 from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.recipes import trainable
@@ -36,7 +36,7 @@ def create_solution(
         raise InvalidInputException("performAutoML is not supported by personalize_emulator; choose a recipeArn.")
     if not recipe_arn:
         raise InvalidInputException("recipeArn is required when performAutoML is false.")
-    entry = recipe_entry(recipe_arn)
+    entry = recipe_to_train(recipe_arn)
     if trainable(entry.name) is None:
         raise InvalidInputException(
             f"The recipe {entry.name} is not implemented by personalize_emulator yet; no stand-in results are given. "
