@@ -137,14 +137,17 @@ def interactions(aws):
 
 
 def run_all(aws, target, role, files: dict[str, bytes | str], mode: str) -> dict[str, dict]:
-    """Import every file at once (one job each), then wait for each to settle; the jobs' descriptions."""
-    jobs = {
-        name: start_import(aws, target, upload(aws, f"{name}.csv", body), role, name, mode)
-        for name, body in files.items()
-    }
-    settled = {}
-    for name, job in jobs.items():
-        settled[name] = wait_until(lambda job=job: describe(aws, job), "CREATE FAILED" if mode == "FULL" else "ACTIVE")
+    """Import every file (one job each), five at a time (AWS's quota on import jobs pending or in progress), each
+    batch waited for; the jobs' descriptions."""
+    settled, names = {}, list(files)
+    for start in range(0, len(names), 5):
+        jobs = {
+            name: start_import(aws, target, upload(aws, f"{name}.csv", files[name]), role, name, mode)
+            for name in names[start : start + 5]
+        }
+        for name, job in jobs.items():
+            status = "CREATE FAILED" if mode == "FULL" else "ACTIVE"
+            settled[name] = wait_until(lambda job=job: describe(aws, job), status)
     return settled
 
 

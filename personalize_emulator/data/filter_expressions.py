@@ -75,6 +75,14 @@ class FilterExpression:
     statements: list[Statement]
 
     @property
+    def fields(self) -> set[tuple[str, str]]:
+        """The distinct dataset fields it reads, as (dataset type, field): what AWS's quotas on filters count."""
+        named = {(DATASETS[c.dataset.upper()], c.field) for s in self.statements for c in s.conditions()}
+        current = {("ITEMS", v.text) for s in self.statements for c in s.conditions() for v in c.values
+                   if v.kind == "current"}  # fmt: skip
+        return named | current
+
+    @property
     def parameters(self) -> set[str]:
         """The `$PARAM` placeholders, bound from `filterValues` at request time (names without the `$`)."""
         return {v.text[1:] for s in self.statements for c in s.conditions() for v in c.values if v.kind == "param"}

@@ -8,7 +8,7 @@ from personalize_emulator import configure, recipes
 from personalize_emulator.recipes import base
 from personalize_emulator.testing import bucket_policy, trust_policy
 from tests import builders
-from tests.builders import BUCKET, bucket_policy_refusal
+from tests.builders import BUCKET, bucket_policy_refusal, waited_for
 from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
 # Item popularity planted so that Popularity-Count ranks a, b, c, d first (then items chosen by one user each).
@@ -357,6 +357,22 @@ def test_the_filter_must_exist_in_the_solution_versions_dataset_group(aws):
     with pytest.raises(ClientError) as raised:
         start_job(aws, built, f"s3://{BUCKET}/in/users.json", filterArn=missing)
     assert error_of(raised) == ("ResourceNotFoundException", f"Resource Arn {missing} does not exist.")
+
+
+def test_a_job_with_a_filter_still_being_created_waits_for_it(aws, visible_pace):
+    # The guide's batch page creates the job with a filter it has just created, without waiting.
+    configure(pace=0)
+    built = popularity_version(aws)
+    path = builders.upload(aws, "in/users.json", jsonl({"userId": "user-01"}))
+    configure(pace=visible_pace)
+    expression = 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")'
+    arn = aws.personalize.create_filter(name="fresh", datasetGroupArn=built.group, filterExpression=expression)
+    job = start_job(aws, built, path, filterArn=arn["filterArn"])
+    waited_for(
+        lambda: describe(aws, job), lambda: aws.personalize.describe_filter(filterArn=arn["filterArn"])["filter"]
+    )
+    recommended = read_lines(aws, "out/users.json.out")[0]["output"]["recommendedItems"]
+    assert recommended and not set(POPULAR) & set(recommended)  # user-01 clicked them all: the filter applied
 
 
 def test_a_filter_applies_to_every_line_of_a_real_related_items_job(aws):

@@ -1,7 +1,8 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.builders import dataset, group
+from personalize_emulator import configure
+from tests.builders import dataset, group, waited_for
 from tests.conftest import ACCOUNT, REGION, error_of, wait_gone, wait_until
 
 VALID = [
@@ -33,6 +34,17 @@ def test_create_filter_accepts_and_keeps_a_valid_expression(aws, expression):
     assert arn == f"arn:aws:personalize:{REGION}:{ACCOUNT}:filter/filter"
     described = wait_until(lambda: aws.personalize.describe_filter(filterArn=arn)["filter"])
     assert described["filterExpression"] == expression
+
+
+def test_a_filter_on_a_group_whose_datasets_are_being_created_waits_for_them(aws, visible_pace):
+    group_arn = group(aws)
+    configure(pace=visible_pace)
+    items = dataset(aws, group_arn, "ITEMS", wait=False)
+    arn = create(aws, group_arn, 'INCLUDE ItemID WHERE Items.GENRES IN ("drama")')["filterArn"]
+    waited_for(
+        lambda: aws.personalize.describe_filter(filterArn=arn)["filter"],
+        lambda: aws.personalize.describe_dataset(datasetArn=items)["dataset"],
+    )
 
 
 def test_create_filter_names_the_character_where_the_syntax_breaks(aws):

@@ -18,6 +18,7 @@ from tests.builders import (
     group,
     start_import,
     upload,
+    waited_for,
 )
 from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
@@ -322,7 +323,8 @@ def test_a_role_deleted_before_the_job_runs_fails_it(aws, visible_pace):
     assert failed["failureReason"] == f"The role {built.role} does not exist in IAM."
 
 
-def test_create_import_job_into_a_dataset_that_is_not_active(aws, visible_pace):
+def test_an_import_job_on_a_dataset_still_being_created_waits_for_it_then_runs(aws, visible_pace):
+    # AWS takes it: its samples start imports 20 s after CreateDataset, with no wait (datasets take about 30 s).
     configure(pace=0)
     group_arn = group(aws)
     role = bucket_and_role(aws)
@@ -332,11 +334,19 @@ def test_create_import_job_into_a_dataset_that_is_not_active(aws, visible_pace):
     target = aws.personalize.create_dataset(
         name="clicks", datasetGroupArn=group_arn, datasetType="INTERACTIONS", schemaArn=schema
     )["datasetArn"]
+    job = start_import(aws, target, location, role)
+    waited_for(lambda: describe(aws, job), lambda: aws.personalize.describe_dataset(datasetArn=target)["dataset"])
+    assert ids(target) == ["i1", "i2"]
+
+
+def test_an_import_job_on_a_dataset_being_deleted_is_refused(aws, visible_pace):
+    built = setup(aws)
+    aws.personalize.delete_dataset(datasetArn=built.dataset)
     with pytest.raises(ClientError) as raised:
-        start_import(aws, target, location, role)
+        start_import(aws, built.dataset, upload(aws, "data.csv", CLICKS), built.role)
     assert error_of(raised) == (
         "ResourceInUseException",
-        f"The dataset {target} is not in ACTIVE state; its status is CREATE PENDING.",
+        f"The dataset {built.dataset} is not in ACTIVE state; its status is DELETE PENDING.",
     )
 
 

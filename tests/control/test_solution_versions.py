@@ -7,6 +7,7 @@ from botocore.exceptions import ClientError
 from personalize_emulator import configure
 from tests.builders import (
     INTERACTIONS_FIELDS,
+    POPULARITY,
     campaign,
     group,
     group_with_interactions,
@@ -14,6 +15,7 @@ from tests.builders import (
     solution,
     trained_group,
     version,
+    waited_for,
 )
 from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
@@ -62,6 +64,20 @@ def test_create_solution_version_trains_popularity_on_distinct_users(aws):
     top = recommended(aws, arn, 4)
     assert top == list(by_users.index[:4])
     assert top == ["most", "second", "third", "repeated"]
+
+
+def test_a_version_created_right_after_its_solution_waits_for_it_then_trains(aws, visible_pace):
+    # AWS takes it: its samples call create_solution_version in the same second as create_solution.
+    configure(pace=0)
+    group_arn = trained_group(aws).group
+    configure(pace=visible_pace)
+    solution_arn = aws.personalize.create_solution(name="fresh", datasetGroupArn=group_arn, recipeArn=POPULARITY)[
+        "solutionArn"
+    ]
+    arn = aws.personalize.create_solution_version(solutionArn=solution_arn)["solutionVersionArn"]
+    waited_for(
+        lambda: describe(aws, arn), lambda: aws.personalize.describe_solution(solutionArn=solution_arn)["solution"]
+    )
 
 
 def test_describe_solution_version_reports_the_training_run(aws):

@@ -9,7 +9,8 @@ from personalize_emulator.data.csv_import import read_csvs
 from personalize_emulator.data.s3 import S3AccessError, read_objects
 from personalize_emulator.errors import InvalidInputException, JobFailed
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources import quotas
+from personalize_emulator.resources.base import require_created_or_creating
 from personalize_emulator.resources.import_jobs import READ_ACTIONS, DatasetImportJob, bulk_imports
 from personalize_emulator.resources.lifecycle import start_create
 
@@ -28,7 +29,7 @@ def create_dataset_import_job(
     publish_attribution_metrics_to_s3=None,
 ):
     dataset = backend.get(dataset_arn, Dataset)
-    require_active(dataset, "The dataset")
+    require_created_or_creating(dataset, "The dataset")
     url = (data_source or {}).get("dataLocation")
     if not url:
         raise InvalidInputException("dataSource.dataLocation is required: the S3 path of a CSV file or folder.")
@@ -48,7 +49,8 @@ def create_dataset_import_job(
             import_mode=mode,
             publish_attribution_metrics=bool(publish_attribution_metrics_to_s3),
             tags=tags_of(tags),
-        )
+        ),
+        admit=quotas.pending(backend, "pending_dataset_import_jobs", DatasetImportJob),
     )
 
     def work():
@@ -67,7 +69,7 @@ def create_dataset_import_job(
 
         return commit
 
-    start_create(backend.jobs, backend.lock, job, work)
+    start_create(backend.jobs, backend.lock, job, work, after=[dataset])
     return {"datasetImportJobArn": job.arn}
 
 

@@ -11,6 +11,7 @@ from personalize_emulator.api.control.recipes import recipe_to_train
 from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.recipes import trainable
+from personalize_emulator.resources import quotas
 from personalize_emulator.resources.base import require_active
 from personalize_emulator.resources.lifecycle import ACTIVE, start_create
 from personalize_emulator.resources.solutions import Solution, requested_hyperparameters
@@ -62,7 +63,14 @@ def create_solution(
             perform_auto_training=True if perform_auto_training is None else perform_auto_training,
             perform_incremental_update=perform_incremental_update,
             tags=tags_of(tags),
-        )
+        ),
+        admit=quotas.active(
+            backend,
+            "active_solutions_per_dataset_group",
+            Solution,
+            "solution",
+            lambda s: s.dataset_group_arn == group.arn,
+        ),
     )
     start_create(backend.jobs, backend.lock, solution)
     return {"solutionArn": solution.arn}
