@@ -148,8 +148,10 @@ def start_create(
     `work` runs outside the lock (it may take long) and may return a `commit` callable, run under the lock
     just before the resource turns `ACTIVE`, so results appear atomically with the status. `after` names what
     `resource` needs that may still be being created (AWS takes an import job on a dataset still being created):
-    it stays `CREATE PENDING` until they are, and ends `CREATE FAILED` naming the first that did not turn ACTIVE.
+    it stays `CREATE PENDING` until they are, and ends `CREATE FAILED` naming the first that did not turn ACTIVE
+    (those not being created when it starts are not waited for).
     """
+    after = [parent for parent in after if parent.status in CREATING]
 
     def run() -> None:
         try:

@@ -43,8 +43,7 @@ def create_filter(backend, name, dataset_group_arn, filter_expression, tags=None
 
 
 def _check_quotas(backend, group_arn: str, parsed) -> None:
-    """AWS's quotas on filters: how many a dataset group has, and how many distinct dataset fields one filter, and
-    all of a group's filters together, may read."""
+    """AWS's quotas on the distinct dataset fields that one filter, and all of a group's filters together, read."""
     others = backend.all(Filter, lambda f: f.dataset_group_arn == group_arn and quotas.is_active(f))
     quotas.check_count(
         "fields_per_filter",
