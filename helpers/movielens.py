@@ -217,7 +217,7 @@ def _redate(
     moved = pd.Series(latest - 3600 - window.astype("int64"), index=redated, dtype="int64")
     rows = past["ITEM_ID"].isin(redated)
     first, start = past.loc[rows, "ITEM_ID"].map(created), past.loc[rows, "ITEM_ID"].map(moved)
-    stretch = (past.loc[rows, "TIMESTAMP"] - first) / np.maximum(latest - first, 1)
+    stretch: pd.Series = (past.loc[rows, "TIMESTAMP"] - first) / np.maximum(latest - first, 1)
     past.loc[rows, "TIMESTAMP"] = start + np.round(stretch * (latest - start)).astype("int64")
     created[redated] = moved
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import pandas as pd
@@ -33,6 +34,38 @@ BUCKET = "test-data"
 ROLE = "personalize-role"
 
 
+def waited_for(child: Callable[[], dict], parent: Callable[[], dict], status: str = "ACTIVE") -> dict:
+    """Poll `child()` until it reaches `status`, checking on the way that it stayed CREATE PENDING while `parent()`
+    was not ACTIVE. The child is read before the parent, so a child seen moving on with its parent not yet ACTIVE
+    is a real breach, never a race of the two reads."""
+
+    def child_then_parent() -> dict:
+        described, parent_status = child(), parent()["status"]
+        assert described["status"] == "CREATE PENDING" or parent_status == "ACTIVE", (described, parent_status)
+        return described
+
+    return wait_until(child_then_parent, status)
+
+
+def bucket_policy_refusal(grant: str) -> str:
+    """AWS's words (quoted from a real answer, docs/aws-words.md) when the bucket policy keeps Personalize out of
+    `BUCKET`, then ours: what the policy must `grant`."""
+    return (
+        "Insufficient privileges for accessing data in S3. Please look at "
+        "https://docs.aws.amazon.com/personalize/latest/dg/granting-personalize-s3-access.html#attach-bucket-policy "
+        f"and fix bucket policy on {BUCKET}. It must allow the service principal personalize.amazonaws.com {grant}."
+    )
+
+
+def too_long(limit: int, column: str) -> str:
+    """AWS's words for a CSV value over its length limit (the guide's "Common error messages"); ours follow."""
+    return (
+        f"Length cannot be more than {limit} characters for {column}. If no values exceed the character limit, make "
+        "sure your data follows the formatting guidelines listed in "
+        "https://docs.aws.amazon.com/personalize/latest/dg/data-prep-formatting.html. "
+    )
+
+
 def avro(name: str, fields: list[dict]) -> str:
     return json.dumps(
         {"type": "record", "name": name, "namespace": "com.amazonaws.personalize.schema", "fields": fields}
@@ -51,7 +84,9 @@ def dataset(
     kind: str = "INTERACTIONS",
     fields: list[dict] | None = None,
     name: str | None = None,
+    wait: bool = True,
 ) -> str:
+    """A dataset of `kind` in the group (its schema made for it), ACTIVE unless `wait` is false."""
     defaults = {"INTERACTIONS": INTERACTIONS_FIELDS, "ITEMS": ITEMS_FIELDS, "USERS": USERS_FIELDS}
     schema_name = name or f"{group_arn.rsplit('/', 1)[-1]}-{kind.lower()}"
     schema_arn = aws.personalize.create_schema(name=schema_name, schema=avro(kind.title(), fields or defaults[kind]))[
@@ -60,7 +95,8 @@ def dataset(
     arn = aws.personalize.create_dataset(
         name=schema_name, datasetGroupArn=group_arn, datasetType=kind, schemaArn=schema_arn
     )["datasetArn"]
-    wait_until(lambda: aws.personalize.describe_dataset(datasetArn=arn)["dataset"])
+    if wait:
+        wait_until(lambda: aws.personalize.describe_dataset(datasetArn=arn)["dataset"])
     return arn
 
 

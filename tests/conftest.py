@@ -17,7 +17,7 @@ os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "false"
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
 import personalize_emulator  # noqa: E402
-from personalize_emulator import mock_aws  # noqa: E402
+from personalize_emulator import mock_aws, settings  # noqa: E402
 from personalize_emulator.adapters.http_server import BackgroundServer  # noqa: E402
 
 REGION = "us-east-1"
@@ -26,8 +26,26 @@ ACCOUNT = "123456789012"
 
 @pytest.fixture(autouse=True)
 def fast_lifecycles() -> Iterator[None]:
-    personalize_emulator.configure(pace=0)
+    """Lifecycles as fast as the work allows, and AWS's default quotas, in every test."""
+    adjustable = {name: None for name, (_, adjustable) in settings.QUOTAS.items() if adjustable}
+    personalize_emulator.configure(pace=0, quotas=adjustable)
     yield
+
+
+@pytest.fixture
+def held_pace() -> Iterator[None]:
+    """Call it once the setup is ACTIVE: what the test starts from then on stays CREATE PENDING until its end
+    (a reset stops the waiting work at once)."""
+    yield lambda: personalize_emulator.configure(pace=3600)
+    personalize_emulator.configure(pace=0)
+
+
+@pytest.fixture
+def legacy_recipes() -> Iterator[None]:
+    """The legacy HRNN recipes offered, as `configure(legacy_recipes=True)` offers them to old notebooks."""
+    personalize_emulator.configure(legacy_recipes=True)
+    yield
+    personalize_emulator.configure(legacy_recipes=False)
 
 
 @pytest.fixture

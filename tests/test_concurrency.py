@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 from botocore.exceptions import ClientError
 
+from personalize_emulator import configure
 from tests import builders
 from tests.conftest import wait_until
 
@@ -17,6 +18,7 @@ CALLS = 15  # put_events calls per thread, 4 events each
 
 
 def test_two_creates_of_one_name_one_wins(aws):
+    configure(quotas={"active_dataset_groups": 10})  # AWS's default is 5
     for attempt in range(10):
         start = threading.Barrier(2)
 

@@ -6,6 +6,7 @@ import pytest
 from personalize_emulator.data.avro import REQUIRED_FIELDS, parse_schema
 from personalize_emulator.data.csv_import import read_csvs
 from personalize_emulator.errors import JobFailed
+from tests.builders import too_long
 
 SCHEMA = parse_schema(
     json.dumps(
@@ -83,7 +84,7 @@ def test_numbers_may_have_surrounding_spaces_and_exponents():
     [
         pytest.param(
             "USER_ID,TIMESTAMP\nu1,1\n",
-            "Input csv is missing the following columns: [ITEM_ID] (a.csv, line 1; the header has USER_ID, TIMESTAMP).",
+            "Input CSV is missing the following columns:[ITEM_ID]. a.csv, line 1: the header has USER_ID, TIMESTAMP.",
             id="missing-required-column",
         ),
         pytest.param(
@@ -129,17 +130,19 @@ def test_numbers_may_have_surrounding_spaces_and_exponents():
         ),
         pytest.param(
             f"{HEADER},IMPRESSION\nu1,i1,1,{'|'.join(['item'] * 201)}\n",
-            "a.csv, line 2, column IMPRESSION: an impression list is limited to 1000 characters.",
+            too_long(1000, "IMPRESSION")
+            + "a.csv, line 2, column IMPRESSION: an impression list is limited to 1000 characters.",
             id="impression-too-long",
         ),
         pytest.param(
             f"{HEADER},DEVICE\nu1,i1,1,{'|'.join(['tablet'] * 150)}\n",
-            "a.csv, line 2, column DEVICE: a categorical value is limited to 1000 characters.",
+            too_long(1000, "DEVICE")
+            + "a.csv, line 2, column DEVICE: a categorical value is limited to 1000 characters.",
             id="categorical-too-long",
         ),
         pytest.param(
             f"{HEADER}\nu1,i1,1\n{'u' * 257},i2,2\n",
-            "a.csv, line 3, column USER_ID: an id is limited to 256 characters.",
+            too_long(256, "USER_ID") + "a.csv, line 3, column USER_ID: an id is limited to 256 characters.",
             id="id-too-long",
         ),
         pytest.param(

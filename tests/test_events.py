@@ -235,3 +235,23 @@ def test_put_users_into_a_dataset_not_yet_active_is_409(aws, visible_pace):
         aws.events.put_users(datasetArn=users, users=[{"userId": "u"}])
     assert error_of(raised) == ("ResourceInUseException", f"The dataset {users} is CREATE PENDING, not ACTIVE.")
     assert status_of(raised) == 409
+
+
+REQUIRED_EXTRAS = [
+    *INTERACTIONS_FIELDS,
+    {"name": "EVENT_VALUE", "type": "float"},
+    {"name": "IMPRESSION", "type": "string"},
+    {"name": "CABIN_TYPE", "type": "string", "categorical": True},
+]
+
+
+def test_an_event_lacking_what_the_schema_requires_beyond_the_event_s_own_members_is_kept(aws):
+    """An event needs only eventType and sentAt (the API reference's Event). AWS's exploration sample sends events
+    without `impression` into a schema whose IMPRESSION is not nullable, and AWS takes them; so are events without
+    `eventValue` or a `properties` field the schema declares (kept with those fields empty)."""
+    built = group_with_interactions(aws, REQUIRED_EXTRAS)
+    tracking = tracker(aws, built.group)["trackingId"]
+    send(aws, tracking, click("item-1"), click("item-2", eventValue=2.0, properties='{"cabinType": "economy"}'))
+    rows = stored(built.interactions)
+    assert list(rows["ITEM_ID"]) == ["item-1", "item-2"]
+    assert rows["IMPRESSION"].isna().all() and rows["EVENT_VALUE"].isna().iloc[0] and rows["CABIN_TYPE"].iloc[1]

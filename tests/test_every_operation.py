@@ -35,7 +35,6 @@ PENDING = frozenset(
         # issue 15, item 2 (wt-15a): recommenders
         "CreateRecommender",
         "DescribeRecommender",
-        "ListRecommenders",
         "UpdateRecommender",
         "StopRecommender",
         "StartRecommender",
@@ -43,7 +42,6 @@ PENDING = frozenset(
         # issue 15, item 3 (wt-15b): user segmentation
         "CreateBatchSegmentJob",
         "DescribeBatchSegmentJob",
-        "ListBatchSegmentJobs",
         # issue 15, item 3 (wt-15b): Next-Best-Action
         "GetActionRecommendations",
         "PutActions",

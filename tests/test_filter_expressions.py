@@ -5,6 +5,8 @@ import pytest
 from personalize_emulator.data.filter_expressions import Condition, Value, check_fields, parse
 from personalize_emulator.errors import InvalidInputException
 
+REFUSED = "Could not create filter. "  # AWS's opening words (the guide's "Common error messages")
+
 SCHEMAS = {
     "INTERACTIONS": {"USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"},
     "ITEMS": {"ITEM_ID", "GENRE", "PRICE"},
@@ -13,9 +15,15 @@ SCHEMAS = {
 
 
 def failure(expression: str) -> str:
+    """What follows AWS's opening words ("Could not create filter. ") in the refusal of `expression`."""
     with pytest.raises(InvalidInputException) as raised:
         parse(expression)
-    return raised.value.message
+    return after_aws_words(raised.value.message)
+
+
+def after_aws_words(message: str) -> str:
+    assert message.startswith(REFUSED)
+    return message.removeprefix(REFUSED)
 
 
 def at(expression: str, fragment: str) -> int:
@@ -139,10 +147,11 @@ def test_if_takes_only_the_current_user():
 
 def test_a_parameter_cannot_follow_not_in():
     expression = "INCLUDE ItemID WHERE Items.GENRE NOT IN ($GENRE)"
+    # AWS's words (the guide's "Common error messages"), then where and what to do instead.
     assert failure(expression) == (
-        f"Invalid filter expression at character {at(expression, '$GENRE')}: a placeholder parameter such as $GENRE "
-        "cannot follow NOT IN; use IN with the opposite action (EXCLUDE instead of INCLUDE, or the reverse). "
-        f"Expression: {expression}"
+        "Invalid input symbol: $GENRE. Placeholders are not allowed with NOT_IN operator. "
+        f"At character {at(expression, '$GENRE')}: use IN with the opposite action (EXCLUDE instead of INCLUDE, or "
+        f"the reverse). Expression: {expression}"
     )
 
 
@@ -177,14 +186,16 @@ def test_check_fields_refuses_a_current_item_field_the_items_schema_lacks():
     expression = "INCLUDE ItemID WHERE Items.PRICE < CurrentItem.COST"
     with pytest.raises(InvalidInputException) as raised:
         check_fields(parse(expression), SCHEMAS, expression)
-    assert raised.value.message == f"CurrentItem.COST is not a field of the ITEMS schema. Expression: {expression}"
+    assert after_aws_words(raised.value.message) == (
+        f"CurrentItem.COST is not a field of the ITEMS schema. Expression: {expression}"
+    )
 
 
 def test_check_fields_refuses_a_current_user_field_the_users_schema_lacks():
     expression = 'EXCLUDE ItemID WHERE Items.GENRE IN ("a") IF CurrentUser.INCOME > 18'
     with pytest.raises(InvalidInputException) as raised:
         check_fields(parse(expression), SCHEMAS, expression)
-    assert raised.value.message == (
+    assert after_aws_words(raised.value.message) == (
         "The filter refers to CurrentUser.INCOME, which the USERS schema does not have (it has AGE, USER_ID). "
         f"Expression: {expression}"
     )

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from personalize_emulator import configure
 from personalize_emulator.api.control.datasets import Dataset
 from personalize_emulator.api.control.filters import Filter
 from personalize_emulator.data.avro import AvroSchema, Field
@@ -211,6 +212,14 @@ def test_interaction_filters_read_the_100_most_recent_interactions_of_each_event
     assert kept(shop, 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")', catalogue=catalogue) == [
         f"item-{k}" for k in range(50)]  # fmt: skip
     assert "item-0" not in kept(shop, 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("*")', catalogue=catalogue)
+
+
+def test_the_window_of_interactions_that_filters_read_is_an_adjustable_quota(shop):
+    catalogue = [f"item-{k}" for k in range(150)]
+    clicks(shop, "adult", catalogue)
+    configure(quotas={"interactions_per_user_per_event_type_in_filters": 120})
+    assert kept(shop, 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")', catalogue=catalogue) == [
+        f"item-{k}" for k in range(30)]  # fmt: skip
 
 
 def test_a_full_import_replaces_what_interaction_filters_read(shop):

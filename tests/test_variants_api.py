@@ -40,9 +40,10 @@ def test_personalized_ranking_reranks_the_input_list_for_the_user(aws):
     assert genres == {item: {"GENRE": item[0].upper()} for item in items if item != "never-seen"} | {"never-seen": {}}
     assert sorted(items) == sorted(set(listed))  # each item of the list once
     assert set(items[:3]) == {"a0", "a1", "a2"} and items[-1] == "never-seen"
-    scores = [entry["score"] for entry in ranked["personalizedRanking"]]
-    assert scores[-1] == 0 and sum(scores) == pytest.approx(1.0, abs=1e-6)
-    assert scores[:-1] == sorted(scores[:-1], reverse=True)
+    # An item without data comes last, without a score; the others' scores sum to 1 (the recipe page's words).
+    assert "score" not in ranked["personalizedRanking"][-1]
+    scores = [entry["score"] for entry in ranked["personalizedRanking"][:-1]]
+    assert sum(scores) == pytest.approx(1.0, abs=1e-6) and scores == sorted(scores, reverse=True)
 
     with pytest.raises(ClientError) as raised:
         aws.runtime.get_recommendations(campaignArn=campaign_arn, userId="a-user1")
@@ -59,6 +60,7 @@ def test_user_personalization_v2_serves_tastes_without_exploration_config(aws):
         solution(aws, group_arn, RECIPE.format(recipe), name="wide", solutionConfig=SMALL)
     assert error_of(raised) == (
         "InvalidInputException",
+        f"Provide a hyperparameter that is used in the algorithm: arn:aws:personalize:::algorithm/{recipe}. "
         f"Unknown hyperparameters for {recipe}: hidden_dimension; it takes apply_recency_bias.",
     )
     solution_arn = solution(aws, group_arn, RECIPE.format(recipe))
@@ -91,7 +93,7 @@ def test_user_personalization_v2_serves_tastes_without_exploration_config(aws):
     assert error_of(raised)[0] == "InvalidInputException"
 
 
-def test_hrnn_coldstart_recommends_only_cold_items_and_updates(aws):
+def test_hrnn_coldstart_recommends_only_cold_items_and_updates(aws, legacy_recipes):
     data = with_new_items(tastes(users_per_group=30))
     group_arn, role = group(aws), bucket_and_role(aws)
     for kind, schema, frame in (

@@ -53,7 +53,10 @@ def put_events(backend, tracking_id, session_id, event_list, user_id=None):
         }
         if item_id is None:
             raise InvalidInputException(f"{where}: itemId is required to record an interaction.")
-        rows.append(build_record(schema, properties, fixed, where, EVENT_RESERVED_PROPERTIES))
+        # An event needs only eventType and sentAt (the Event shape): the schema's other fields (IMPRESSION,
+        # EVENT_VALUE, metadata in properties) may be missing, even where the schema does not allow null; AWS's
+        # exploration sample sends events without an impression into such a schema, and AWS takes them.
+        rows.append(build_record(schema, properties, fixed, where, EVENT_RESERVED_PROPERTIES, complete=False))
         attributed.append({key: fixed[key] for key in ("RECOMMENDATION_ID", "EVENT_ATTRIBUTION_SOURCE")})
     dataset.table.append_rows(rows)
     for model in _models_of(backend, tracker.dataset_group_arn):

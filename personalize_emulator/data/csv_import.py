@@ -134,10 +134,12 @@ class _Source:
                 why = f"a quoted value goes on after its closing quote ({broken.reason})"
             raise JobFailed(f"{self.name}, line {start}{column}: {why}.") from None
 
-    def fail(self, values: pd.Series, bad: pd.Series, field: Field, why: str) -> JobFailed:
+    def fail(self, values: pd.Series, bad: pd.Series, field: Field, why: str, aws_words: str = "") -> JobFailed:
+        """The failure at the first `bad` value: AWS's words where it has some, then file, line, column and why."""
         row = int(np.flatnonzero(bad.to_numpy(dtype=bool, na_value=False))[0])
         shown = str(values.iloc[row])[:100]
-        return JobFailed(f"{self.name}, line {self.line(row)}, column {field.name}: {why.format(value=shown)}")
+        where = f"{self.name}, line {self.line(row)}, column {field.name}: {why.format(value=shown)}"
+        return JobFailed(f"{aws_words} {where}" if aws_words else where)
 
 
 def _where(before: str) -> str:
@@ -246,11 +248,20 @@ def _match_columns(name: str, header: list[str], schema: AvroSchema, required: t
     matched = {f.name: by_upper[f.name.upper()] for f in schema.fields if f.name.upper() in by_upper}
     missing = [f.name for f in schema.fields if f.name not in matched and (not f.nullable or f.name in required)]
     if missing:
-        raise JobFailed(
-            f"Input csv is missing the following columns: [{', '.join(missing)}] ({name}, line 1; "
-            f"the header has {', '.join(map(str, header))})."
+        raise JobFailed(  # AWS's words (the guide's "Common error messages"), then where and what was found
+            f"Input CSV is missing the following columns:[{', '.join(missing)}]. {name}, line 1: "
+            f"the header has {', '.join(map(str, header))}."
         )
     return matched
+
+
+def too_long(limit: int, column: str) -> str:
+    """AWS's words for a value over its length limit (the guide's "Common error messages")."""
+    return (
+        f"Length cannot be more than {limit} characters for {column}. If no values exceed the character limit, make "
+        "sure your data follows the formatting guidelines listed in "
+        "https://docs.aws.amazon.com/personalize/latest/dg/data-prep-formatting.html."
+    )
 
 
 def _coerce(source: _Source, field: Field, values: pd.Series) -> pd.Series:
@@ -270,7 +281,9 @@ def _coerce(source: _Source, field: Field, values: pd.Series) -> pd.Series:
         if limit is not None:
             long_ = values.str.len() > limit
             if long_.any():
-                raise source.fail(values, long_, field, f"{what} is limited to {limit} characters.")
+                raise source.fail(
+                    values, long_, field, f"{what} is limited to {limit} characters.", too_long(limit, field.name)
+                )
         return values.where(~empty, None) if empty.any() else values
     if field.type == "boolean":
         lowered = values.str.strip().str.lower()

@@ -6,8 +6,8 @@
 
 The IF clause tests only the user asking (`CurrentUser.FIELD`, a field of the Users schema), as AWS documents.
 
-An expression that does not parse, or that names a field the schemas lack, is refused with a message that
-says where (the character position) and what was expected.
+An expression that does not parse, or that names a field the schemas lack, is refused with AWS's opening words
+("Could not create filter.", its guide's error messages), then where (the character position) and what was expected.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ DATASETS = {
     "ACTION_INTERACTIONS": "ACTION_INTERACTIONS",
 }
 COMPARISONS = {"=", "!=", "<", ">", "<=", ">="}
+REFUSED = "Could not create filter."
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,14 @@ class Statement:
 @dataclass
 class FilterExpression:
     statements: list[Statement]
+
+    @property
+    def fields(self) -> set[tuple[str, str]]:
+        """The distinct dataset fields it reads, as (dataset type, field): what AWS's quotas on filters count."""
+        named = {(DATASETS[c.dataset.upper()], c.field) for s in self.statements for c in s.conditions()}
+        current = {("ITEMS", v.text) for s in self.statements for c in s.conditions() for v in c.values
+                   if v.kind == "current"}  # fmt: skip
+        return named | current
 
     @property
     def parameters(self) -> set[str]:
@@ -117,8 +126,13 @@ class _Tokens:
         return token is not None and token[0] == "word" and token[1].upper() in choices
 
 
+def refuse(detail: str) -> NoReturn:
+    """Refuse the expression with AWS's words first, then `detail`."""
+    raise InvalidInputException(f"{REFUSED} {detail}")
+
+
 def _fail(text: str, at: int, problem: str) -> NoReturn:
-    raise InvalidInputException(f"Invalid filter expression at character {at + 1}: {problem}. Expression: {text}")
+    refuse(f"Invalid filter expression at character {at + 1}: {problem}. Expression: {text}")
 
 
 def parse(text: str) -> FilterExpression:
@@ -190,9 +204,12 @@ def _condition(tokens: _Tokens, current_user: bool = False) -> Condition:
     values = _value_list(tokens) if op in ("IN", "NOT IN") else _single_value(tokens)
     if op == "NOT IN":
         param = next((t for t in tokens.items[first : tokens.index] if t[0] == "param"), None)
-        if param is not None:
-            advice = "use IN with the opposite action (EXCLUDE instead of INCLUDE, or the reverse)"
-            _fail(tokens.text, param[2], f"a placeholder parameter such as {param[1]} cannot follow NOT IN; {advice}")
+        if param is not None:  # AWS's words (its guide's error messages), then where and what to do instead
+            refuse(
+                f"Invalid input symbol: {param[1]}. Placeholders are not allowed with NOT_IN operator. "
+                f"At character {param[2] + 1}: use IN with the opposite action (EXCLUDE instead of INCLUDE, or the "
+                f"reverse). Expression: {tokens.text}"
+            )
     return Condition(dataset, name, op, values)
 
 
@@ -238,7 +255,6 @@ def _value(tokens: _Tokens) -> Value:
     if kind == "word" and value.upper().startswith("CURRENTITEM."):
         return Value("current", value.partition(".")[2])
     _fail(tokens.text, at, f'expected a value: "text", a number, $PARAMETER or CurrentItem.FIELD, found {value!r}')
-    raise AssertionError  # unreachable: _fail raises
 
 
 def check_fields(expression: FilterExpression, fields_by_type: dict[str, set[str]], text: str) -> None:
@@ -248,21 +264,19 @@ def check_fields(expression: FilterExpression, fields_by_type: dict[str, set[str
             dataset_type = DATASETS[condition.dataset.upper()]
             known = fields_by_type.get(dataset_type)
             if known is None:
-                raise InvalidInputException(
+                refuse(
                     f"The filter refers to {condition.dataset}.{condition.field}, but the dataset group has no "
                     f"{dataset_type} dataset. Expression: {text}"
                 )
             event_type = condition.field == "EVENT_TYPE" and dataset_type in ("INTERACTIONS", "ACTION_INTERACTIONS")
             if condition.field not in known and not event_type:
-                raise InvalidInputException(
+                refuse(
                     f"The filter refers to {condition.dataset}.{condition.field}, which the {dataset_type} schema "
                     f"does not have (it has {', '.join(sorted(known))}). Expression: {text}"
                 )
             for value in condition.values:
                 if value.kind == "current" and value.text not in fields_by_type.get("ITEMS", set()):
-                    raise InvalidInputException(
-                        f"CurrentItem.{value.text} is not a field of the ITEMS schema. Expression: {text}"
-                    )
+                    refuse(f"CurrentItem.{value.text} is not a field of the ITEMS schema. Expression: {text}")
 
 
 def check_types(expression: FilterExpression, schemas: dict[str, AvroSchema], text: str) -> None:
@@ -275,13 +289,13 @@ def check_types(expression: FilterExpression, schemas: dict[str, AvroSchema], te
             found = schema.field(condition.field) if schema else None
             kind = "string" if found is None else found.type  # EVENT_TYPE, which the schema may leave out
             named = f"{condition.dataset}.{condition.field}"
-            if kind == "boolean":
-                raise InvalidInputException(
-                    f"The filter refers to {named}, a boolean field; filters cannot test boolean fields (use a "
-                    f'string field with "True" and "False", or an int with 0 and 1). Expression: {text}'
+            if kind == "boolean":  # "Could not create filter. Invalid Expression...", the guide's words (elided)
+                refuse(
+                    f"Invalid Expression. The filter refers to {named}, a boolean field; filters cannot test boolean "
+                    f'fields (use a string field with "True" and "False", or an int with 0 and 1). Expression: {text}'
                 )
             if condition.op in ("<", ">", "<=", ">=") and kind not in NUMERIC:
-                raise InvalidInputException(
+                refuse(
                     f"The filter compares {named}, a {kind} field, with {condition.op}; only numeric fields compare "
                     f"with <, >, <= and >=. Expression: {text}"
                 )

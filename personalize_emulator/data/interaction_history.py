@@ -2,17 +2,17 @@
 arrive: rows appended to the Interactions table (PutEvents, incremental imports) are added to the index, and only a
 change that moves rows already there (a FULL import, a restart) builds it again.
 
-AWS's filters consider "up to 100 of the most recent interactions per user per event type" (an adjustable quota;
-the developer guide's Filter expressions page), and ignore case when matching event types.
+AWS's filters consider "up to 100 of the most recent interactions per user per event type" (an adjustable quota,
+`interactions_per_user_per_event_type_in_filters`; the developer guide's Filter expressions page), and ignore case
+when matching event types.
 """
 
 from __future__ import annotations
 
 import threading
 
+from personalize_emulator import settings
 from personalize_emulator.data.tables import Table
-
-RECENT_PER_EVENT_TYPE = 100
 
 
 class _History:
@@ -27,7 +27,7 @@ class _History:
         self.types: list[str | None] = []
         self.times: list[float] = []
         self.rows_of: dict[str, list[int]] = {}
-        self.recent: dict[str, tuple[int, dict[str | None, frozenset[str]]]] = {}
+        self.recent: dict[str, tuple[tuple[int, int], dict[str | None, frozenset[str]]]] = {}
 
     def follow(self, table: Table) -> None:
         layout, frame, streamed = table.since(self.consumed)
@@ -52,23 +52,24 @@ class _History:
 
     def of(self, user_id: str) -> dict[str | None, frozenset[str]]:
         rows = self.rows_of.get(user_id, [])
+        window = settings.quota("interactions_per_user_per_event_type_in_filters")
         cached = self.recent.get(user_id)
-        if cached is not None and cached[0] == len(rows):
+        if cached is not None and cached[0] == (len(rows), window):
             return cached[1]
         kept: dict[str | None, list[str]] = {}
         # newest first; interactions at the same time keep the order in which they reached the dataset
         for row in sorted(rows, key=lambda r: (self.times[r], r), reverse=True):
             chosen = kept.setdefault(self.types[row], [])
-            if len(chosen) < RECENT_PER_EVENT_TYPE:
+            if len(chosen) < window:
                 chosen.append(self.items[row])
         by_type = {event_type: frozenset(items) for event_type, items in kept.items()}
-        self.recent[user_id] = (len(rows), by_type)
+        self.recent[user_id] = ((len(rows), window), by_type)
         return by_type
 
 
 def recent_items(table: Table, user_id: str | None) -> dict[str | None, frozenset[str]]:
     """The items `user_id` interacted with, by event type (lower case; None for rows without one), at most the
-    100 most recent of each type."""
+    100 most recent of each type (the quota's value)."""
     history = table.derived.setdefault("interaction_history", _History())
     with history.lock:
         history.follow(table)

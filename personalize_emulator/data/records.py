@@ -41,11 +41,13 @@ def build_record(
     fixed: dict[str, Any],
     where: str,
     reserved: frozenset[str] = frozenset(),
+    complete: bool = True,
 ) -> dict[str, Any]:
     """A row for `schema`: `fixed` fields (ids, timestamps) plus `properties` mapped onto the other fields.
 
     Keys in `reserved` (compared without case) are refused, as AWS refuses them; keys that match no field
-    are ignored, as AWS ignores them, with a warning in the log so a misspelt key does not go unnoticed.
+    are ignored, as AWS ignores them, with a warning in the log so a misspelt key does not go unnoticed. With
+    `complete`, a field the schema requires must have a value; without, it is left empty (null).
     """
     by_plain = {_plain(f.name): f for f in schema.fields}
     fields = {name: schema.field(name) for name in fixed}
@@ -65,7 +67,7 @@ def build_record(
             continue
         record[field.name] = coerce(field, value, where)
     missing = [f.name for f in schema.fields if not f.nullable and record.get(f.name) is None]
-    if missing:
+    if missing and complete:
         raise InvalidInputException(f"{where}: the record lacks {', '.join(missing)}, which the schema requires.")
     return record
 

@@ -36,10 +36,12 @@ class S3Location:
         return f"s3://{self.bucket}/{self.key}"
 
 
-def parse_location(url: str) -> S3Location:
+def parse_location(url: str, invalid: str = "") -> S3Location:
+    """`url` as a bucket and key; otherwise `S3AccessError`, opening with AWS's words `invalid` where it has some."""
     match = _S3_URL.fullmatch(url) or _HTTP_URL.fullmatch(url)
     if not match:
-        raise S3AccessError(f"{url} is not an S3 location; use s3://bucket/key or s3://bucket/folder/.")
+        detail = f"{url} is not an S3 location; use s3://bucket/key or s3://bucket/folder/."
+        raise S3AccessError(f"{invalid} {detail}" if invalid else detail)
     return S3Location(match["bucket"], match["key"])
 
 
@@ -84,16 +86,27 @@ def check_bucket(account: str, region: str, location: S3Location, actions: tuple
             missing.append(f"{action} on {resource}")
     if missing:
         raise S3AccessError(
-            "Insufficient privileges for accessing data in Amazon S3: the bucket policy of "
-            f"{location.bucket} must allow the service principal personalize.amazonaws.com "
+            bucket_policy_message(location.bucket)
+            + " It must allow the service principal personalize.amazonaws.com "
             + " and ".join(missing)
             + "."
         )
 
 
-def reach(account: str, region: str, role_arn: str | None, url: str, actions: tuple[str, ...]) -> S3Location:
+def bucket_policy_message(bucket: str) -> str:
+    """AWS's words when the bucket policy does not let Personalize in (quoted from a real answer); ours follow."""
+    return (
+        "Insufficient privileges for accessing data in S3. Please look at "
+        "https://docs.aws.amazon.com/personalize/latest/dg/granting-personalize-s3-access.html#attach-bucket-policy "
+        f"and fix bucket policy on {bucket}."
+    )
+
+
+def reach(
+    account: str, region: str, role_arn: str | None, url: str, actions: tuple[str, ...], invalid: str = ""
+) -> S3Location:
     """The location `url`, once the role and the bucket policy let Personalize perform `actions` there."""
-    location = parse_location(url)
+    location = parse_location(url, invalid)
     check_role(account, region, role_arn)
     check_bucket(account, region, location, actions)
     return location

@@ -22,7 +22,7 @@ from personalize_emulator.errors import (
     SerializationException,
     UnknownOperationException,
 )
-from personalize_emulator.protocol import registry
+from personalize_emulator.protocol import paging, registry
 from personalize_emulator.protocol.serialization import shape_output, to_json
 from personalize_emulator.protocol.service_models import (
     CONTROL_PLANE,
@@ -54,7 +54,7 @@ def handle(request: Request, backends: Any) -> tuple[int, dict[str, str], str]:
         if route is None:
             raise _unknown_operation(target, request)
         operation = route.operation
-        handler = registry.handler_for(operation.name)
+        handler = registry.serving(operation)
         if handler is None:
             raise NotImplementedOperation(service, operation.name)
         body = _parse_body(request.get_data())
@@ -62,7 +62,12 @@ def handle(request: Request, backends: Any) -> tuple[int, dict[str, str], str]:
         backend = _backend(backends, _account(request), _region(request))
         members = operation.input_shape.members if operation.input_shape else {}
         # Members the model does not name are ignored, as AWS ignores them (and they are no handler's parameter).
-        result = handler(backend, **{xform_name(key): value for key, value in body.items() if key in members})
+        params = {key: value for key, value in body.items() if key in members}
+        if params.get("nextToken") is not None:
+            params["nextToken"] = paging.open_token(params["nextToken"], operation.name, params)
+        result = handler(backend, **{xform_name(key): value for key, value in params.items()})
+        if result and result.get("nextToken"):
+            result["nextToken"] = paging.seal(result["nextToken"], operation.name, params)
         if service == CONTROL_PLANE and not operation.name.startswith(_READ_ONLY):
             backend.persist()  # durable before the answer, under `serve --data-dir`
         else:

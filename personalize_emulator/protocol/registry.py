@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from botocore.model import OperationModel
+
 Handler = Callable[..., dict[str, Any] | None]
 
 _HANDLERS: dict[str, Handler] = {}
@@ -24,6 +26,16 @@ def operation(name: str) -> Callable[[Handler], Handler]:
 
 def handler_for(name: str) -> Handler | None:
     return _HANDLERS.get(name)
+
+
+def serving(model: OperationModel) -> Handler | None:
+    """The handler of `model`. Until a family of resources is served, its `List*` operations answer an empty list
+    (there is nothing of it to list), so clean-up code that pages every list runs; a registered handler takes over."""
+    handler = _HANDLERS.get(model.name)
+    if handler is None and model.name.startswith("List"):
+        lists = [name for name, member in model.output_shape.members.items() if member.type_name == "list"]
+        return lambda backend, **request: dict.fromkeys(lists, [])
+    return handler
 
 
 def implemented() -> set[str]:

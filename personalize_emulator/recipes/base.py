@@ -32,6 +32,10 @@ class HyperparameterError(RecipeError, ValueError):
     """A hyperparameter is unknown or out of its documented range (refused as `InvalidInputException`)."""
 
 
+class UnknownHyperparameters(HyperparameterError):
+    """Hyperparameters the recipe does not have (AWS's refusal names the algorithm, which only the API knows)."""
+
+
 @dataclass
 class TrainingData:
     """A snapshot of one dataset group's records, as a solution sees them (after its event filters)."""

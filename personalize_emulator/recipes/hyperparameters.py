@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from personalize_emulator.recipes.base import HyperparameterError
+from personalize_emulator.recipes.base import HyperparameterError, UnknownHyperparameters
 
 
 class Spec(NamedTuple):
@@ -49,7 +49,7 @@ def resolve(recipe: str, specs: dict[str, Spec], requested: dict[str, str]) -> d
     """The defaults overridden by `requested`, each checked; a `min_X` may not exceed its `max_X`."""
     unknown = sorted(set(requested) - set(specs))
     if unknown:
-        raise HyperparameterError(
+        raise UnknownHyperparameters(
             f"Unknown hyperparameters for {recipe}: {', '.join(unknown)}; it takes {', '.join(specs)}."
         )
     chosen = {name: requested.get(name, spec.default) for name, spec in specs.items()}

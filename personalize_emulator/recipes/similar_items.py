@@ -8,8 +8,8 @@ A classical stand-in for AWS's network, with AWS's knobs:
   fields the quintile their value falls in, textual fields their words (3 letters or more, lower-cased); tokens
   are weighted by TF-IDF, and each field is scaled to length 1 so that every field counts alike.
 - similarity = (cosine of behaviour + cosine of metadata) / 2, each 0 where an item lacks that side, times
-  `(1 + users of the candidate) ** ((1 - popularity_discount_factor) / 2)`: at AWS's default 0 popular candidates
-  rise (the score then orders as raw co-occurrence does), at 1 popularity plays no part.
+  `(1 + users of the candidate) ** 0.5`: popular candidates rise (the score then orders as raw co-occurrence does).
+  AWS's recipe page documents only the two dimensions as hyperparameters, so this weight is fixed.
 So an item with metadata and no interactions (a cold item) still has neighbours, through its metadata; an item
 with neither, or one the model does not know, answers with popular items. CREATION_TIMESTAMP is age, not
 likeness, and is not read; nor is the Users dataset, as AWS documents.
@@ -38,7 +38,6 @@ from personalize_emulator.recipes.related_items import (
 from personalize_emulator.recipes.user_personalization.features import _tokens, metadata_fields
 
 HYPERPARAMETERS = {
-    "popularity_discount_factor": Spec(float, 0.0, 1.0, "0.0"),
     "item_id_hidden_dim": Spec(int, 30, 200, "100"),
     "item_metadata_hidden_dim": Spec(int, 30, 200, "100"),
 }
@@ -91,7 +90,7 @@ class SimilarItems(RelatedItemsRecipe):
         )
         vectors = np.hstack([unit_rows(behaviour), unit_rows(metadata)]) * np.float32(math.sqrt(0.5))
         chosen_by = np.bincount(items, minlength=len(index))
-        boost = np.power(1.0 + chosen_by, (1.0 - values["popularity_discount_factor"]) / 2).astype(np.float32)
+        boost = np.sqrt(1.0 + chosen_by).astype(np.float32)
         return SimilarItemsModel(popular, vectors, boost)
 
 

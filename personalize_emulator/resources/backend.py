@@ -90,10 +90,14 @@ class PersonalizeBackend(BaseBackend):
     def arn(self, resource: str) -> str:
         return arns.arn(self.region_name, self.account_id, resource)
 
-    def add(self, resource: R) -> R:
+    def add(self, resource: R, admit: Callable[[], None] | None = None) -> R:
+        """Keep `resource`, unless one has its ARN already or `admit` (a quota's check) refuses it, both under the
+        lock so that two creates at once cannot both pass."""
         with self.lock:
             if resource.arn in self.resources:
                 raise ResourceAlreadyExistsException.for_arn(resource.arn)
+            if admit is not None:
+                admit()
             self.resources[resource.arn] = resource
         return resource
 

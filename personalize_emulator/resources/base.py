@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from personalize_emulator.errors import ResourceInUseException
 from personalize_emulator.protocol.service_models import CONTROL_PLANE, service_model
-from personalize_emulator.resources.lifecycle import ACTIVE, CREATE_PENDING, CREATION, Statuses
+from personalize_emulator.resources.lifecycle import ACTIVE, CREATE_PENDING, CREATING, CREATION, Statuses
 
 
 @dataclass(eq=False)
@@ -57,10 +57,18 @@ class Resource:
         return ()
 
 
-def require_active(resource: Resource, what: str) -> None:
-    """Refuse to build on a resource that is not ACTIVE, as AWS does."""
+def require_active(resource: Resource, what: str, advice: str = "") -> None:
+    """Refuse to build on a resource that is not ACTIVE, where AWS refuses to; `advice` is its guide's words."""
     if resource.status != ACTIVE:
-        raise ResourceInUseException(f"{what} {resource.arn} is not in ACTIVE state; its status is {resource.status}.")
+        refusal = f"{what} {resource.arn} is not in ACTIVE state; its status is {resource.status}."
+        raise ResourceInUseException(f"{refusal} {advice}" if advice else refusal)
+
+
+def require_created_or_creating(resource: Resource, what: str) -> None:
+    """Refuse to build on a resource that failed or is being deleted; one still being created is accepted, as AWS
+    accepts it (the new work waits for it: `start_create(after=...)`)."""
+    if resource.status != ACTIVE and resource.status not in CREATING:
+        require_active(resource, what)
 
 
 def project(description: dict[str, Any], shape_name: str) -> dict[str, Any]:

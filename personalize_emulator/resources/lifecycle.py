@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
@@ -62,6 +62,13 @@ class Stateful(Protocol):
     failure_reason: str | None
 
 
+class Parent(Stateful, Protocol):
+    """A resource that new work waits for while it is being created (a dataset, a solution, a filter)."""
+
+    @property
+    def kind(self) -> str: ...
+
+
 class JobStopped(Exception):
     """Raised when the backend was reset or the job was asked to stop."""
 
@@ -83,11 +90,23 @@ class Jobs:
         # Status changes made and saved, counted so that a reader can wait until what it saw is durable.
         self._counts = threading.Condition()
         self._made = self._saved = 0
+        self._moved = threading.Condition()  # notified when a status moves, for work that waits on another
 
     def changed(self) -> None:
-        """A status moved: let the backend save its state (a no-op without a store)."""
+        """A status moved: let the backend save its state (a no-op without a store), and wake waiting work."""
         if self._on_change is not None:
             self._on_change()
+        with self._moved:
+            self._moved.notify_all()
+
+    def wait_until_created(self, parents: Sequence[Parent]) -> None:
+        """Return once no resource in `parents` is being created; `JobStopped` if the backend is reset meanwhile.
+        (A status set outside a lifecycle does not notify: the wait looks again every tenth of a second.)"""
+        with self._moved:
+            while any(parent.status in CREATING for parent in parents):
+                if self._stopped.is_set():
+                    raise JobStopped()
+                self._moved.wait(0.1)
 
     @contextmanager
     def changing(self, lock: threading.RLock) -> Iterator[None]:
@@ -128,6 +147,8 @@ class Jobs:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopped.set()
+        with self._moved:
+            self._moved.notify_all()
         for thread in self._threads:
             if thread is not threading.current_thread():
                 thread.join(timeout)
@@ -142,22 +163,31 @@ def start_create(
     resource: Stateful,
     work: Callable[[], Callable[[], None] | None] | None = None,
     statuses: Statuses = CREATION,
+    after: Sequence[Parent] = (),
 ) -> None:
     """Move `resource` from `CREATE PENDING` through `CREATE IN_PROGRESS` to `ACTIVE` or `CREATE FAILED` (or through
     the other `statuses` given).
 
     `work` runs outside the lock (it may take long) and may return a `commit` callable, run under the lock
-    just before the resource turns `ACTIVE`, so results appear atomically with the status.
+    just before the resource turns `ACTIVE`, so results appear atomically with the status. `after` names what
+    `resource` needs that may still be being created (AWS takes an import job on a dataset still being created):
+    it stays `CREATE PENDING` until they are, and ends `CREATE FAILED` naming the first that did not turn ACTIVE
+    (those not being created when it starts are not waited for).
     """
+    after = [parent for parent in after if parent.status in CREATING]
 
     def run() -> None:
         try:
+            jobs.wait_until_created(after)
             jobs.pause()
             with jobs.changing(lock):
                 if resource.status == CREATE_STOPPING:
                     set_status(resource, CREATE_STOPPED)
                 if resource.status != statuses.pending:
                     return
+                missing = next((parent for parent in after if parent.status != ACTIVE), None)
+                if missing is not None:
+                    raise JobFailed(parent_failure(missing))
                 set_status(resource, statuses.in_progress)
             jobs.changed()
             commit = work() if work else None
@@ -186,6 +216,12 @@ def start_create(
         jobs.changed()
 
     jobs.submit(resource.arn.rsplit(":", 1)[-1], run)
+
+
+def parent_failure(parent: Parent) -> str:
+    """The failure reason of work whose parent did not turn ACTIVE: which one, its status and why."""
+    why = f": {parent.failure_reason}" if parent.failure_reason else "."
+    return f"Create failed. The {parent.kind.replace('-', ' ')} {parent.arn} it needs is {parent.status}{why}"
 
 
 def start_delete(jobs: Jobs, lock: threading.RLock, resource: Stateful, remove: Callable[[], None]) -> None:

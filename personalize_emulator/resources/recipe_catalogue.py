@@ -1,13 +1,16 @@
 """Amazon Personalize's recipe catalogue, as `ListRecipes` and `DescribeRecipe` present it.
 
 The catalogue lists every recipe AWS offers, trainable here or not; `recipes.trainable` says which ones this
-emulator trains. Timestamps are fixed: recipes are AWS's, not the caller's.
+emulator trains. The legacy HRNN recipes, which AWS no longer offers ("Legacy HRNN recipes are no longer
+available", its recipe pages), are offered only under `configure(legacy_recipes=True)`. Timestamps are fixed:
+recipes are AWS's, not the caller's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from personalize_emulator import settings
 from personalize_emulator.recipes import similar_items, sims
 from personalize_emulator.recipes.hyperparameters import defaults
 from personalize_emulator.recipes.user_personalization import UserPersonalization
@@ -31,6 +34,8 @@ class RecipeEntry:
     domain: str | None = None
     feature_transformation: str = "sims"
     default_hyperparameters: dict[str, str] = field(default_factory=dict)
+    algorithm: str = ""  # the algorithm's name where it is not the recipe's
+    legacy: bool = False  # AWS no longer offers it
 
     @property
     def arn(self) -> str:
@@ -38,7 +43,7 @@ class RecipeEntry:
 
     @property
     def algorithm_arn(self) -> str:
-        return global_arn("algorithm", self.name)
+        return global_arn("algorithm", self.algorithm or self.name)
 
     def describe(self) -> dict:
         return {
@@ -97,6 +102,7 @@ RECIPES: tuple[RecipeEntry, ...] = (
         _UP,
         "Recommends items that are gaining popularity fastest among your users.",
         feature_transformation="trending-now",
+        algorithm="aws-trending-now-custom",  # as its recipe page names it
     ),
     RecipeEntry(
         "aws-hrnn",
@@ -105,6 +111,7 @@ RECIPES: tuple[RecipeEntry, ...] = (
         "weighting recent interactions higher, to recommend items within a session. Trains on interactions only.",
         feature_transformation="JSON-percentile-filtering",
         default_hyperparameters=Hrnn().defaults(),
+        legacy=True,
     ),
     RecipeEntry(
         "aws-hrnn-metadata",
@@ -113,6 +120,7 @@ RECIPES: tuple[RecipeEntry, ...] = (
         "Interactions, Users and Items datasets), for more accurate recommendations when the metadata is good.",
         feature_transformation="featurize_metadata",
         default_hyperparameters=HrnnMetadata().defaults(),
+        legacy=True,
     ),
     RecipeEntry(
         "aws-hrnn-coldstart",
@@ -121,6 +129,7 @@ RECIPES: tuple[RecipeEntry, ...] = (
         "few interactions (cold_start_max_interactions) within a recent period (cold_start_max_duration).",
         feature_transformation="featurize_coldstart",
         default_hyperparameters=HrnnColdstart().defaults(),
+        legacy=True,
     ),
     RecipeEntry(
         "aws-personalized-ranking",
@@ -211,3 +220,8 @@ RECIPES: tuple[RecipeEntry, ...] = (
 )
 
 BY_ARN = {entry.arn: entry for entry in RECIPES}
+
+
+def offered() -> list[RecipeEntry]:
+    """The recipes AWS offers today (and the legacy ones, when configured for them), as `ListRecipes` lists them."""
+    return [entry for entry in RECIPES if settings.legacy_recipes() or not entry.legacy]

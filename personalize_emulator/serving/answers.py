@@ -69,8 +69,9 @@ def rank(
     filter_values: dict[str, str] | None = None,
     subject: str = "",
 ) -> list[tuple[str, float | None]]:
-    """`input_list` ordered for the user, without the items the filter removes; items the model does not know come
-    last with score 0, as AWS does."""
+    """`input_list` ordered for the user, without the items the filter removes; items the model has no data for
+    come last, without a score ("the item is appended to the end of the reranked list", GetPersonalizedRanking's
+    `inputList`; AWS's recorded answers show no `score` for them)."""
     if recipe_type(version) != PERSONALIZED_RANKING:
         raise InvalidInputException(
             f"{subject or 'The solution version ' + version.arn} does not rank items: GetPersonalizedRanking needs "
@@ -88,4 +89,4 @@ def rank(
         input_list = [item for item in input_list if item not in removed]
     ranked = version.trained.rank(user_id, input_list, context or {})
     placed = {item for item, _ in ranked}
-    return ranked + [(item, 0.0) for item in dict.fromkeys(input_list) if item not in placed]
+    return ranked + [(item, None) for item in dict.fromkeys(input_list) if item not in placed]

@@ -38,7 +38,7 @@ from personalize_emulator.recipes.base import Model
 from personalize_emulator.resources.backend import PersonalizeBackend
 from personalize_emulator.resources.datasets import dataset_of
 from personalize_emulator.resources.filters import Filter
-from personalize_emulator.resources.lifecycle import ACTIVE
+from personalize_emulator.resources.lifecycle import ACTIVE, CREATING
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "=": operator.eq,
@@ -97,10 +97,11 @@ def candidates_of(backend: PersonalizeBackend, model: Model) -> Candidates:
     return found
 
 
-def filter_for(backend, filter_arn: str, group_arn: str) -> Filter:
-    """The filter, if a request on the dataset group `group_arn` may apply it."""
+def filter_for(backend, filter_arn: str, group_arn: str, creating: bool = False) -> Filter:
+    """The filter, if a request on the dataset group `group_arn` may apply it (or, with `creating`, may once it is
+    created: a batch job waits for its filter)."""
     found = backend.get(filter_arn, Filter)
-    if found.status != ACTIVE:
+    if found.status != ACTIVE and not (creating and found.status in CREATING):
         raise InvalidInputException(f"The filter {filter_arn} is {found.status}; a filter applies only when ACTIVE.")
     if found.dataset_group_arn != group_arn:
         raise InvalidInputException(

@@ -51,22 +51,20 @@ def snapshot(
 def check_minimums(interactions: pd.DataFrame) -> None:
     """AWS trains only on at least 1,000 interactions from at least 25 users with two or more each.
 
-    The users' rule starts with the guide's exact words ("Create failed. Dataset has fewer than 25 users with
-    at least 2 interactions each"); the guide quotes none for the 1,000 rule, which is worded alike. Each says
-    what was found, so the reader knows how far off the data is.
+    The users' rule is the guide's exact sentence ("Create failed. Dataset has fewer than 25 users with at least
+    2 interactions each."); it quotes none for the 1,000 rule, worded alike here. The counts found follow AWS's
+    words, never inside them, so the reader knows how far off the data is.
     """
     per_user = interactions["USER_ID"].value_counts()
     users_with_two = int((per_user >= 2).sum())
     problems = []
     if len(interactions) < MIN_INTERACTIONS:
-        problems.append(f"Dataset has fewer than {MIN_INTERACTIONS} interactions (it has {len(interactions)}).")
+        problems.append(f"Dataset has fewer than {MIN_INTERACTIONS} interactions.")
     if users_with_two < MIN_USERS_WITH_TWO:
-        problems.append(
-            f"Dataset has fewer than {MIN_USERS_WITH_TWO} users with at least 2 interactions each "
-            f"(it has {users_with_two})."
-        )
+        problems.append(f"Dataset has fewer than {MIN_USERS_WITH_TWO} users with at least 2 interactions each.")
     if problems:
-        raise JobFailed(" ".join(["Create failed.", *problems]))
+        found = f"It has {len(interactions)} interactions and {users_with_two} users with at least 2 interactions each."
+        raise JobFailed(" ".join(["Create failed.", *problems, found]))
 
 
 @dataclass

@@ -8,7 +8,7 @@ from personalize_emulator import configure, recipes
 from personalize_emulator.recipes import base
 from personalize_emulator.testing import bucket_policy, trust_policy
 from tests import builders
-from tests.builders import BUCKET
+from tests.builders import BUCKET, bucket_policy_refusal, waited_for
 from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
 # Item popularity planted so that Popularity-Count ranks a, b, c, d first (then items chosen by one user each).
@@ -186,8 +186,7 @@ def test_the_output_bucket_must_let_personalize_write(aws):
         start_job(aws, built, f"s3://{BUCKET}/in/users.json")
     assert error_of(raised) == (
         "InvalidInputException",
-        f"Insufficient privileges for accessing data in Amazon S3: the bucket policy of {BUCKET} must allow the "
-        f"service principal personalize.amazonaws.com s3:PutObject on arn:aws:s3:::{BUCKET}/out/*.",
+        bucket_policy_refusal(f"s3:PutObject on arn:aws:s3:::{BUCKET}/out/*"),
     )
 
 
@@ -195,8 +194,11 @@ def test_a_path_that_is_not_s3_is_refused(aws):
     built = popularity_version(aws)
     with pytest.raises(ClientError) as raised:
         start_job(aws, built, f"s3://{BUCKET}/in/users.json", output="https://example.com/out/")
-    assert error_of(raised)[0] == "InvalidInputException"
-    assert "is not an S3 location" in error_of(raised)[1]
+    assert error_of(raised) == (  # AWS's words (the guide's "Common error messages"), then ours
+        "InvalidInputException",
+        "Invalid S3 output path. https://example.com/out/ is not an S3 location; use s3://bucket/key or "
+        "s3://bucket/folder/.",
+    )
 
 
 def test_a_solution_version_that_is_not_active_is_refused(aws, visible_pace):
@@ -320,7 +322,8 @@ def test_personalized_ranking_lines_rank_their_item_list_unknown_items_last(aws,
         {"userId": "user-03", "itemList": ["b", "a"]},
     )
     written = answer(aws, built, body, numResults=1)  # numResults does not cut a ranking
-    assert written[0]["output"] == {"recommendedItems": ["c", "b", "a", "new-x"], "scores": [3.0, 2.0, 1.0, 0.0]}
+    # An item without data comes last without a score, as GetPersonalizedRanking answers it.
+    assert written[0]["output"] == {"recommendedItems": ["c", "b", "a", "new-x"], "scores": [3.0, 2.0, 1.0, None]}
     assert written[1]["output"] is None and "itemList" in written[1]["error"]
     assert written[2]["output"] == {"recommendedItems": ["b", "a"], "scores": [2.0, 1.0]}
 
@@ -354,6 +357,22 @@ def test_the_filter_must_exist_in_the_solution_versions_dataset_group(aws):
     with pytest.raises(ClientError) as raised:
         start_job(aws, built, f"s3://{BUCKET}/in/users.json", filterArn=missing)
     assert error_of(raised) == ("ResourceNotFoundException", f"Resource Arn {missing} does not exist.")
+
+
+def test_a_job_with_a_filter_still_being_created_waits_for_it(aws, visible_pace):
+    # The guide's batch page creates the job with a filter it has just created, without waiting.
+    configure(pace=0)
+    built = popularity_version(aws)
+    path = builders.upload(aws, "in/users.json", jsonl({"userId": "user-01"}))
+    configure(pace=visible_pace)
+    expression = 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")'
+    arn = aws.personalize.create_filter(name="fresh", datasetGroupArn=built.group, filterExpression=expression)
+    job = start_job(aws, built, path, filterArn=arn["filterArn"])
+    waited_for(
+        lambda: describe(aws, job), lambda: aws.personalize.describe_filter(filterArn=arn["filterArn"])["filter"]
+    )
+    recommended = read_lines(aws, "out/users.json.out")[0]["output"]["recommendedItems"]
+    assert recommended and not set(POPULAR) & set(recommended)  # user-01 clicked them all: the filter applied
 
 
 def test_a_filter_applies_to_every_line_of_a_real_related_items_job(aws):

@@ -39,7 +39,8 @@ def test_create_campaign_on_a_version_still_training_is_refused(aws, visible_pac
         aws.personalize.create_campaign(name="early", solutionVersionArn=version_arn)
     assert error_of(raised) == (
         "ResourceInUseException",
-        f"The solution version {version_arn} is not in ACTIVE state; its status is CREATE PENDING.",
+        f"The solution version {version_arn} is not in ACTIVE state; its status is CREATE PENDING. "
+        "Wait until its status is ACTIVE before deploying it.",
     )
 
 

@@ -72,7 +72,7 @@ def test_list_dataset_groups_refuses_a_forged_token(aws):
     with pytest.raises(ClientError) as raised:
         aws.personalize.list_dataset_groups(nextToken="not-a-token")
     assert raised.value.response["Error"]["Code"] == "InvalidNextTokenException"
-    assert raised.value.response["Error"]["Message"] == "The next token is not valid."
+    assert raised.value.response["Error"]["Message"] == "The token is not valid."
 
 
 def test_delete_dataset_group_passes_through_delete_pending_and_disappears(aws, visible_pace):

@@ -258,6 +258,21 @@ def test_update_dataset_of_interactions_is_refused(aws):
     )
 
 
+def test_a_dataset_in_a_group_still_being_created_is_refused(aws, held_pace):
+    # "You must wait until the status of the dataset group is ACTIVE before adding a dataset to the group."
+    # (API reference, CreateDatasetGroup)
+    schema_arn = schema(aws, "users", "Users", USERS_FIELDS)
+    held_pace()
+    group_arn = aws.personalize.create_dataset_group(name="young")["datasetGroupArn"]
+    with pytest.raises(ClientError) as raised:
+        aws.personalize.create_dataset(name="u", datasetGroupArn=group_arn, datasetType="USERS", schemaArn=schema_arn)
+    assert error_of(raised) == (
+        "ResourceInUseException",
+        f"The dataset group {group_arn} is not in ACTIVE state; its status is CREATE PENDING. You must wait until "
+        "the status of the dataset group is ACTIVE before adding a dataset to the group.",
+    )
+
+
 def test_update_dataset_that_is_not_active_is_refused(aws, visible_pace):
     configure(pace=0)
     group_arn = group(aws)

@@ -5,7 +5,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from personalize_emulator import configure
-from tests.builders import dataset, group, tracker
+from tests.builders import dataset, group, tracker, waited_for
 from tests.conftest import ACCOUNT, REGION, error_of, wait_gone, wait_until
 
 
@@ -24,6 +24,26 @@ def test_create_event_tracker_gives_an_eight_hex_arn_and_a_uuid_tracking_id(aws)
     described = wait_until(lambda: describe(aws, created["eventTrackerArn"]))
     assert described["trackingId"] == created["trackingId"]
     assert described["accountId"] == ACCOUNT
+
+
+def test_a_tracker_on_a_group_whose_datasets_are_being_created_waits_for_them(aws, visible_pace):
+    configure(pace=0)
+    group_arn = group(aws)
+    configure(pace=visible_pace)
+    interactions = dataset(aws, group_arn, wait=False)
+    arn = aws.personalize.create_event_tracker(name="early", datasetGroupArn=group_arn)["eventTrackerArn"]
+    waited_for(lambda: describe(aws, arn), lambda: aws.personalize.describe_dataset(datasetArn=interactions)["dataset"])
+
+
+def test_a_tracker_on_a_group_still_being_created_is_refused(aws, held_pace):
+    held_pace()
+    group_arn = aws.personalize.create_dataset_group(name="young")["datasetGroupArn"]
+    with pytest.raises(ClientError) as raised:
+        aws.personalize.create_event_tracker(name="early", datasetGroupArn=group_arn)
+    assert error_of(raised) == (
+        "ResourceInUseException",
+        f"The dataset group {group_arn} is not in ACTIVE state; its status is CREATE PENDING.",
+    )
 
 
 def test_two_trackers_get_different_ids(aws):

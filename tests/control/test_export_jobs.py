@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from personalize_emulator import configure
-from tests.builders import BUCKET, bucket_and_role, dataset, group, import_frame
+from tests.builders import BUCKET, bucket_and_role, bucket_policy_refusal, dataset, group, import_frame, waited_for
 from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
 CLICKS = pd.DataFrame(
@@ -121,8 +121,7 @@ def test_create_export_job_needs_put_object_in_the_bucket_policy(aws):
         start_export(aws, target, role)
     assert error_of(raised) == (
         "InvalidInputException",
-        f"Insufficient privileges for accessing data in Amazon S3: the bucket policy of {BUCKET} must allow the "
-        f"service principal personalize.amazonaws.com s3:PutObject on arn:aws:s3:::{BUCKET}/exports/*.",
+        bucket_policy_refusal(f"s3:PutObject on arn:aws:s3:::{BUCKET}/exports/*"),
     )
     assert aws.personalize.list_dataset_export_jobs()["datasetExportJobs"] == []
 
@@ -138,6 +137,15 @@ def test_create_export_job_of_a_dataset_that_is_not_active(aws, visible_pace):
         "ResourceInUseException",
         f"The dataset {target} is not in ACTIVE state; its status is DELETE PENDING.",
     )
+
+
+def test_an_export_job_on_a_dataset_still_being_created_waits_for_it(aws, visible_pace):
+    configure(pace=0)
+    group_arn, role = group(aws), bucket_and_role(aws)
+    configure(pace=visible_pace)
+    target = dataset(aws, group_arn, "INTERACTIONS", wait=False)
+    job = start_export(aws, target, role)
+    waited_for(lambda: describe(aws, job), lambda: aws.personalize.describe_dataset(datasetArn=target)["dataset"])
 
 
 def test_describe_export_job_that_does_not_exist(aws):

@@ -1,7 +1,8 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.builders import dataset, group
+from personalize_emulator import configure
+from tests.builders import dataset, group, waited_for
 from tests.conftest import ACCOUNT, REGION, error_of, wait_gone, wait_until
 
 VALID = [
@@ -35,6 +36,17 @@ def test_create_filter_accepts_and_keeps_a_valid_expression(aws, expression):
     assert described["filterExpression"] == expression
 
 
+def test_a_filter_on_a_group_whose_datasets_are_being_created_waits_for_them(aws, visible_pace):
+    group_arn = group(aws)
+    configure(pace=visible_pace)
+    items = dataset(aws, group_arn, "ITEMS", wait=False)
+    arn = create(aws, group_arn, 'INCLUDE ItemID WHERE Items.GENRES IN ("drama")')["filterArn"]
+    waited_for(
+        lambda: aws.personalize.describe_filter(filterArn=arn)["filter"],
+        lambda: aws.personalize.describe_dataset(datasetArn=items)["dataset"],
+    )
+
+
 def test_create_filter_names_the_character_where_the_syntax_breaks(aws):
     group_arn = full_group(aws)
     expression = 'EXCLUDE ItemID WERE Items.GENRES IN ("horror")'
@@ -43,6 +55,7 @@ def test_create_filter_names_the_character_where_the_syntax_breaks(aws):
     position = expression.index("WERE") + 1
     assert error_of(raised) == (
         "InvalidInputException",
+        "Could not create filter. "
         f"Invalid filter expression at character {position}: expected WHERE, found 'WERE'. Expression: {expression}",
     )
 
@@ -54,6 +67,7 @@ def test_create_filter_says_when_the_expression_ends_too_soon(aws):
         create(aws, group_arn, expression)
     assert error_of(raised) == (
         "InvalidInputException",
+        "Could not create filter. "
         f"Invalid filter expression at character {len(expression) + 1}: expected ',' or ')', but the expression "
         f"ended. Expression: {expression}",
     )
@@ -66,7 +80,7 @@ def test_create_filter_refuses_a_field_the_schema_lacks(aws):
         create(aws, group_arn, expression)
     assert error_of(raised) == (
         "InvalidInputException",
-        "The filter refers to Items.PRICE, which the ITEMS schema does not have "
+        "Could not create filter. The filter refers to Items.PRICE, which the ITEMS schema does not have "
         f"(it has CREATION_TIMESTAMP, GENRES, ITEM_ID). Expression: {expression}",
     )
 
@@ -77,7 +91,8 @@ def test_create_filter_refuses_a_field_the_schema_lacks(aws):
         ('INCLUDE ItemID WHERE Items.GENRES > "m"', "The filter compares Items.GENRES, a string field, with >"),
         ('EXCLUDE ItemID WHERE Interactions.EVENT_TYPE <= "click"', "The filter compares Interactions.EVENT_TYPE, a "
          "string field, with <="),
-        ("INCLUDE ItemID WHERE Items.ON_SALE IN (1)", "The filter refers to Items.ON_SALE, a boolean field"),
+        ("INCLUDE ItemID WHERE Items.ON_SALE IN (1)", "Invalid Expression. The filter refers to Items.ON_SALE, a "
+         "boolean field"),
     ],
 )  # fmt: skip
 def test_create_filter_refuses_comparisons_that_aws_refuses(aws, expression, problem):
@@ -89,7 +104,7 @@ def test_create_filter_refuses_comparisons_that_aws_refuses(aws, expression, pro
     with pytest.raises(ClientError) as raised:
         create(aws, group_arn, expression)
     code, message = error_of(raised)
-    assert code == "InvalidInputException" and message.startswith(problem)
+    assert code == "InvalidInputException" and message.startswith(f"Could not create filter. {problem}")
     assert message.endswith(f"Expression: {expression}")
 
 
@@ -101,6 +116,7 @@ def test_create_filter_refuses_a_dataset_the_group_lacks(aws):
         create(aws, group_arn, expression)
     assert error_of(raised) == (
         "InvalidInputException",
+        "Could not create filter. "
         f"The filter refers to Items.GENRES, but the dataset group has no ITEMS dataset. Expression: {expression}",
     )
 
@@ -113,6 +129,7 @@ def test_create_filter_refuses_a_current_user_field_without_a_users_dataset(aws)
         create(aws, group_arn, expression)
     assert error_of(raised) == (
         "InvalidInputException",
+        "Could not create filter. "
         f"The filter refers to CurrentUser.AGE, but the dataset group has no USERS dataset. Expression: {expression}",
     )
 

@@ -13,10 +13,12 @@ from tests.builders import (
     ITEMS_FIELDS,
     avro,
     bucket_and_role,
+    bucket_policy_refusal,
     dataset,
     group,
     start_import,
     upload,
+    waited_for,
 )
 from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
@@ -172,8 +174,8 @@ E_ACUTE = LATIN_1.index("é".encode("latin-1"))
 MALFORMED = [
     pytest.param(
         "USER_ID,TIMESTAMP,EVENT_TYPE\nu1,1700000000,click\n",
-        "Input csv is missing the following columns: [ITEM_ID] "
-        f"({BAD}, line 1; the header has USER_ID, TIMESTAMP, EVENT_TYPE).",
+        f"Input CSV is missing the following columns:[ITEM_ID]. {BAD}, line 1: the header has USER_ID, TIMESTAMP, "
+        "EVENT_TYPE.",
         id="missing-column",
     ),
     pytest.param(
@@ -248,10 +250,7 @@ def untrusting_role(aws):
 def without(action, resource):
     def build(aws):
         granted = tuple(a for a in ("s3:GetObject", "s3:ListBucket") if a != action)
-        return bucket_and_role(aws, actions=granted), (
-            f"Insufficient privileges for accessing data in Amazon S3: the bucket policy of {BUCKET} must allow the "
-            f"service principal personalize.amazonaws.com {action} on {resource}."
-        )
+        return bucket_and_role(aws, actions=granted), (bucket_policy_refusal(f"{action} on {resource}"))
 
     return build
 
@@ -288,7 +287,9 @@ def test_create_import_job_from_a_location_that_is_not_s3(aws):
         start_import(aws, built.dataset, "https://example.com/data.csv", built.role)
     assert error_of(raised) == (
         "InvalidInputException",
-        "https://example.com/data.csv is not an S3 location; use s3://bucket/key or s3://bucket/folder/.",
+        # AWS's words (the guide's "Common error messages"), then ours.
+        "Invalid Data location. https://example.com/data.csv is not an S3 location; use s3://bucket/key or "
+        "s3://bucket/folder/.",
     )
 
 
@@ -322,7 +323,8 @@ def test_a_role_deleted_before_the_job_runs_fails_it(aws, visible_pace):
     assert failed["failureReason"] == f"The role {built.role} does not exist in IAM."
 
 
-def test_create_import_job_into_a_dataset_that_is_not_active(aws, visible_pace):
+def test_an_import_job_on_a_dataset_still_being_created_waits_for_it_then_runs(aws, visible_pace):
+    # AWS takes it: its samples start imports 20 s after CreateDataset, with no wait (datasets take about 30 s).
     configure(pace=0)
     group_arn = group(aws)
     role = bucket_and_role(aws)
@@ -332,11 +334,19 @@ def test_create_import_job_into_a_dataset_that_is_not_active(aws, visible_pace):
     target = aws.personalize.create_dataset(
         name="clicks", datasetGroupArn=group_arn, datasetType="INTERACTIONS", schemaArn=schema
     )["datasetArn"]
+    job = start_import(aws, target, location, role)
+    waited_for(lambda: describe(aws, job), lambda: aws.personalize.describe_dataset(datasetArn=target)["dataset"])
+    assert ids(target) == ["i1", "i2"]
+
+
+def test_an_import_job_on_a_dataset_being_deleted_is_refused(aws, visible_pace):
+    built = setup(aws)
+    aws.personalize.delete_dataset(datasetArn=built.dataset)
     with pytest.raises(ClientError) as raised:
-        start_import(aws, target, location, role)
+        start_import(aws, built.dataset, upload(aws, "data.csv", CLICKS), built.role)
     assert error_of(raised) == (
         "ResourceInUseException",
-        f"The dataset {target} is not in ACTIVE state; its status is CREATE PENDING.",
+        f"The dataset {built.dataset} is not in ACTIVE state; its status is DELETE PENDING.",
     )
 
 

@@ -3,6 +3,7 @@ from botocore.exceptions import ClientError
 
 from personalize_emulator.recipes import trainable
 from personalize_emulator.resources.recipe_catalogue import BY_ARN
+from tests.builders import group
 from tests.conftest import error_of
 
 RECIPE = "arn:aws:personalize:::recipe/{}"
@@ -93,7 +94,7 @@ def test_describe_feature_transformation_of_a_recipe(aws):
     ],
 )  # fmt: skip
 def test_the_recipes_of_the_user_personalization_network_are_described_as_aws_documents_them(
-    aws, name, recipe_type, transformation, defaults
+    aws, legacy_recipes, name, recipe_type, transformation, defaults
 ):
     recipe = aws.personalize.describe_recipe(recipeArn=RECIPE.format(name))["recipe"]
     entry = BY_ARN[RECIPE.format(name)]
@@ -102,3 +103,44 @@ def test_the_recipes_of_the_user_personalization_network_are_described_as_aws_do
     algorithm = aws.personalize.describe_algorithm(algorithmArn=recipe["algorithmArn"])["algorithm"]
     assert algorithm["defaultHyperParameters"].items() >= defaults.items()
     assert algorithm["defaultHyperParameters"] == trainable(name).hyperparameters({})
+
+
+LEGACY = ("aws-hrnn", "aws-hrnn-metadata", "aws-hrnn-coldstart")
+
+
+@pytest.mark.parametrize("name", LEGACY)
+def test_a_legacy_hrnn_recipe_is_refused_pointing_to_user_personalization(aws, name):
+    # "Legacy HRNN recipes are no longer available." (AWS's recipe pages, e.g. native-recipe-hrnn.html)
+    group_arn = group(aws)
+    with pytest.raises(ClientError) as raised:
+        aws.personalize.create_solution(name="old", datasetGroupArn=group_arn, recipeArn=RECIPE.format(name))
+    code, message = error_of(raised)
+    assert code == "InvalidInputException"
+    assert message.startswith(
+        f"The recipe {RECIPE.format(name)} is not available. Legacy HRNN recipes are no longer available. Use "
+        "arn:aws:personalize:::recipe/aws-user-personalization (User-Personalization)"
+    )
+    assert "configure(legacy_recipes=True)" in message
+
+
+def test_legacy_hrnn_recipes_are_neither_listed_nor_described(aws):
+    # AWS's ListRecipes answers since 2022 go from aws-ecomm-* straight to aws-item-affinity.
+    assert not set(LEGACY) & set(recipes(aws))
+    with pytest.raises(ClientError) as raised:
+        aws.personalize.describe_recipe(recipeArn=RECIPE.format("aws-hrnn"))
+    assert error_of(raised)[0] == "ResourceNotFoundException"
+
+
+def test_legacy_hrnn_recipes_are_listed_and_trainable_when_configured_for_them(aws, legacy_recipes):
+    assert set(LEGACY) <= set(recipes(aws))
+    arn = aws.personalize.create_solution(name="old", datasetGroupArn=group(aws), recipeArn=RECIPE.format("aws-hrnn"))
+    assert arn["solutionArn"].endswith(":solution/old")
+
+
+def test_trending_now_and_similar_items_are_described_as_their_recipe_pages_say(aws):
+    trending = aws.personalize.describe_recipe(recipeArn=RECIPE.format("aws-trending-now"))["recipe"]
+    assert trending["algorithmArn"] == "arn:aws:personalize:::algorithm/aws-trending-now-custom"
+    assert aws.personalize.describe_algorithm(algorithmArn=trending["algorithmArn"])["algorithm"]["name"]
+    similar = aws.personalize.describe_recipe(recipeArn=RECIPE.format("aws-similar-items"))["recipe"]
+    algorithm = aws.personalize.describe_algorithm(algorithmArn=similar["algorithmArn"])["algorithm"]
+    assert algorithm["defaultHyperParameters"] == {"item_id_hidden_dim": "100", "item_metadata_hidden_dim": "100"}

@@ -7,6 +7,7 @@ from botocore.exceptions import ClientError
 from personalize_emulator import configure
 from tests.builders import (
     INTERACTIONS_FIELDS,
+    POPULARITY,
     campaign,
     group,
     group_with_interactions,
@@ -14,6 +15,7 @@ from tests.builders import (
     solution,
     trained_group,
     version,
+    waited_for,
 )
 from tests.conftest import ACCOUNT, REGION, error_of, wait_until
 
@@ -64,6 +66,20 @@ def test_create_solution_version_trains_popularity_on_distinct_users(aws):
     assert top == ["most", "second", "third", "repeated"]
 
 
+def test_a_version_created_right_after_its_solution_waits_for_it_then_trains(aws, visible_pace):
+    # AWS takes it: its samples call create_solution_version in the same second as create_solution.
+    configure(pace=0)
+    group_arn = trained_group(aws).group
+    configure(pace=visible_pace)
+    solution_arn = aws.personalize.create_solution(name="fresh", datasetGroupArn=group_arn, recipeArn=POPULARITY)[
+        "solutionArn"
+    ]
+    arn = aws.personalize.create_solution_version(solutionArn=solution_arn)["solutionVersionArn"]
+    waited_for(
+        lambda: describe(aws, arn), lambda: aws.personalize.describe_solution(solutionArn=solution_arn)["solution"]
+    )
+
+
 def test_describe_solution_version_reports_the_training_run(aws):
     built = trained_group(aws)
     solution_arn = solution(aws, built.group)
@@ -80,7 +96,10 @@ def test_training_on_fewer_than_1000_interactions_fails(aws):
     frame = planted_interactions({}, users=50, per_user=19)
     assert len(frame) == 950
     described = failed_training(aws, frame)
-    assert described["failureReason"] == "Create failed. Dataset has fewer than 1000 interactions (it has 950)."
+    assert described["failureReason"] == (
+        "Create failed. Dataset has fewer than 1000 interactions. "
+        "It has 950 interactions and 50 users with at least 2 interactions each."
+    )
 
 
 def test_training_with_fewer_than_25_users_with_two_interactions_fails(aws):
@@ -91,9 +110,10 @@ def test_training_with_fewer_than_25_users_with_two_interactions_fails(aws):
     frame = pd.concat([regulars, passers_by], ignore_index=True)
     assert len(frame) >= 1000
     described = failed_training(aws, frame)
-    assert (
-        described["failureReason"]
-        == "Create failed. Dataset has fewer than 25 users with at least 2 interactions each (it has 24)."
+    # AWS's words (the guide's common error messages), then the counts found.
+    assert described["failureReason"] == (
+        "Create failed. Dataset has fewer than 25 users with at least 2 interactions each. "
+        "It has 1060 interactions and 24 users with at least 2 interactions each."
     )
 
 
@@ -193,6 +213,8 @@ def test_get_solution_metrics_of_an_active_version(aws):
     assert set(answer["metrics"]) == METRICS
     assert all(0 <= value <= 1 for value in answer["metrics"].values())
     assert answer["metrics"]["coverage"] > 0
+    # Rounded as AWS's recorded answers show them: 0.4046, never 0.10099999999999981.
+    assert all(value == round(value, 4) for value in answer["metrics"].values())
 
 
 def test_get_solution_metrics_of_a_version_that_is_not_active(aws):

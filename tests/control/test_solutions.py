@@ -87,6 +87,26 @@ def test_create_solution_refuses_an_event_value_threshold_that_is_not_a_number(a
     )
 
 
+def test_create_solution_refuses_hpo_ranges_of_hyperparameters_the_algorithm_lacks(aws):
+    # AWS's answer to this very request, recorded in aws-samples/amazon-personalize-samples#156.
+    ranges = {"integerHyperParameterRanges": [{"name": "model.id_embedding_dim", "minValue": 30, "maxValue": 200}]}
+    with pytest.raises(ClientError) as raised:
+        aws.personalize.create_solution(
+            name="similar",
+            datasetGroupArn=group(aws),
+            recipeArn="arn:aws:personalize:::recipe/aws-similar-items",
+            performHPO=True,
+            solutionConfig={"hpoConfig": {"algorithmHyperParameterRanges": ranges}},
+        )
+    code, message = error_of(raised)
+    assert code == "InvalidInputException"
+    assert message.startswith(
+        "Provide a hyperparameter that is used in the algorithm: arn:aws:personalize:::algorithm/aws-similar-items"
+    )
+    assert message.endswith("hpoConfig ranges name hyperparameters that aws-similar-items does not have: "
+                            "model.id_embedding_dim.")  # fmt: skip
+
+
 def test_describe_solution_shows_its_latest_version(aws):
     built = trained_group(aws)
     arn = solution(aws, built.group)

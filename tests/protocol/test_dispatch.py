@@ -78,10 +78,11 @@ def test_control_plane_resource_not_found_is_400(server_url):
 
 
 def _unimplemented():
+    """The operations not served yet, but `List*` ones, which answer an empty list (see test_registry.py)."""
     for service in (CONTROL_PLANE, RUNTIME, EVENTS):
         model = service_model(service)
         for name in model.operation_names:
-            if name not in implemented():
+            if name not in implemented() and not name.startswith("List"):
                 yield service, model.operation_model(name)
 
 

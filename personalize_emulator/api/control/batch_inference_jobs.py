@@ -15,6 +15,7 @@ from personalize_emulator.errors import InvalidInputException, JobFailed, NotImp
 from personalize_emulator.protocol.limits import DEFAULT_RESULTS, MAX_RESULTS
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.protocol.service_models import CONTROL_PLANE
+from personalize_emulator.resources import quotas
 from personalize_emulator.resources.base import require_active
 from personalize_emulator.resources.batch_inference_jobs import (
     MAX_INPUT_BYTES,
@@ -62,11 +63,12 @@ def create_batch_inference_job(
     if not 1 <= count <= MAX_RESULTS:
         raise InvalidInputException(f"numResults must be between 1 and {MAX_RESULTS}; got {count}.")
     config = campaign_config_for(version, batch_inference_job_config)
-    if filter_arn:
-        filtering.filter_for(backend, filter_arn, version.solution.dataset_group_arn)
+    # A filter still being created is taken (AWS's guide creates the job right after the filter); the job waits.
+    group_arn = version.solution.dataset_group_arn
+    waited = [filtering.filter_for(backend, filter_arn, group_arn, creating=True)] if filter_arn else []
     source, destination = job_input["s3DataSource"]["path"], job_output["s3DataDestination"]["path"]
-    reach_s3(backend, role_arn, source, READ_ACTIONS)
-    reach_s3(backend, role_arn, destination, WRITE_ACTIONS)
+    reach_s3(backend, role_arn, source, READ_ACTIONS, invalid="Invalid S3 input path.")  # AWS's words (its guide)
+    reach_s3(backend, role_arn, destination, WRITE_ACTIONS, invalid="Invalid S3 output path.")
     job = backend.add(
         BatchInferenceJob(
             arn=backend.arn(f"batch-inference-job/{job_name}"),
@@ -79,7 +81,8 @@ def create_batch_inference_job(
             role_arn=role_arn,
             config=config,
             tags=tags_of(tags),
-        )
+        ),
+        admit=quotas.pending(backend, "pending_batch_inference_jobs", BatchInferenceJob),
     )
 
     def work():
@@ -99,7 +102,7 @@ def create_batch_inference_job(
             body_out = "".join(line + "\n" for line in lines).encode("utf-8")
             write_object(backend.account_id, backend.region_name, output_location(folder, prefix, url), body_out)
 
-    start_create(backend.jobs, backend.lock, job, work)
+    start_create(backend.jobs, backend.lock, job, work, after=waited)
     return {"batchInferenceJobArn": job.arn}
 
 

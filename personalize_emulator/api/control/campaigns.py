@@ -8,6 +8,7 @@ from personalize_emulator.api.control.common import listing, tags_of
 from personalize_emulator.api.control.solution_versions import SolutionVersion
 from personalize_emulator.errors import JobFailed, ResourceInUseException
 from personalize_emulator.protocol.registry import operation
+from personalize_emulator.resources import quotas
 from personalize_emulator.resources.base import require_active
 from personalize_emulator.resources.campaigns import Campaign, CampaignUpdate, campaign_config_for
 from personalize_emulator.resources.lifecycle import (
@@ -20,7 +21,8 @@ from personalize_emulator.resources.lifecycle import (
 
 def _deployable(backend, solution_version_arn: str) -> SolutionVersion:
     version = backend.get(solution_version_arn, SolutionVersion)
-    require_active(version, "The solution version")
+    # AWS refuses until training ends ("Wait until the status shows as ACTIVE before calling CreateCampaign").
+    require_active(version, "The solution version", "Wait until its status is ACTIVE before deploying it.")
     return version
 
 
@@ -35,7 +37,14 @@ def create_campaign(backend, name, solution_version_arn, min_provisioned_tps=Non
             min_provisioned_tps=min_provisioned_tps or 1,
             campaign_config=campaign_config_for(version, campaign_config),
             tags=tags_of(tags),
-        )
+        ),
+        admit=quotas.active(
+            backend,
+            "active_campaigns_per_dataset_group",
+            Campaign,
+            "campaign",
+            lambda c: c.version.solution.dataset_group_arn == version.solution.dataset_group_arn,
+        ),
     )
     start_create(backend.jobs, backend.lock, campaign)
     return {"campaignArn": campaign.arn}

@@ -8,9 +8,11 @@ from typing import Any
 from personalize_emulator.data.s3 import S3AccessError, S3Location, reach
 from personalize_emulator.errors import InvalidInputException, TooManyTagsException
 from personalize_emulator.protocol.paging import page
-from personalize_emulator.recipes.base import HyperparameterError, Recipe
+from personalize_emulator.recipes.base import HyperparameterError, Recipe, UnknownHyperparameters
+from personalize_emulator.resources.arns import global_arn
 from personalize_emulator.resources.backend import PersonalizeBackend
 from personalize_emulator.resources.base import Resource, project
+from personalize_emulator.resources.recipe_catalogue import BY_ARN
 
 MAX_TAGS = 50
 
@@ -36,14 +38,16 @@ def reach_s3(
     url: str,
     actions: tuple[str, ...],
     error: type[Exception] = InvalidInputException,
+    invalid: str = "",
 ) -> S3Location:
     """Check that Personalize may perform `actions` at `url` through `role_arn`.
 
     Checked when a job is created (refused with `InvalidInputException`) and again when it runs (the job
-    ends `CREATE FAILED`, pass `error=JobFailed`), since the role or the object may be gone by then.
+    ends `CREATE FAILED`, pass `error=JobFailed`), since the role or the object may be gone by then. `invalid` is
+    AWS's words for a `url` that is no S3 location, where it has some.
     """
     try:
-        return reach(backend.account_id, backend.region_name, role_arn, url, actions)
+        return reach(backend.account_id, backend.region_name, role_arn, url, actions, invalid)
     except S3AccessError as exc:
         raise error(str(exc)) from None
 
@@ -52,5 +56,13 @@ def checked_hyperparameters(recipe: Recipe, requested: dict[str, str]) -> dict[s
     """The full set of hyperparameters a version of `recipe` trains with; bad ones refused as AWS refuses them."""
     try:
         return recipe.hyperparameters(requested)
+    except UnknownHyperparameters as error:
+        raise unused_hyperparameters(recipe.name, str(error)) from None
     except HyperparameterError as error:
         raise InvalidInputException(str(error)) from None
+
+
+def unused_hyperparameters(recipe_name: str, detail: str) -> InvalidInputException:
+    """AWS's words for hyperparameters the algorithm does not use (a recorded CreateSolution answer), then ours."""
+    algorithm = BY_ARN[global_arn("recipe", recipe_name)].algorithm_arn
+    return InvalidInputException(f"Provide a hyperparameter that is used in the algorithm: {algorithm}. {detail}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from personalize_emulator.api.control.common import listing, tags_of
 from personalize_emulator.protocol.registry import operation
+from personalize_emulator.resources import quotas
 from personalize_emulator.resources.dataset_groups import DatasetGroup
 from personalize_emulator.resources.lifecycle import start_create
 
@@ -18,7 +19,8 @@ def create_dataset_group(backend, name, role_arn=None, kms_key_arn=None, domain=
             kms_key_arn=kms_key_arn,
             domain=domain,
             tags=tags_of(tags),
-        )
+        ),
+        admit=quotas.active(backend, "active_dataset_groups", DatasetGroup, "dataset group"),
     )
     start_create(backend.jobs, backend.lock, group)
     return {"datasetGroupArn": group.arn, "domain": domain}

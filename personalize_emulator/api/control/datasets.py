@@ -18,12 +18,15 @@ from personalize_emulator.resources.event_trackers import EventTracker
 from personalize_emulator.resources.lifecycle import ACTIVE, start_create
 
 UPDATABLE_TYPES = ("ITEMS", "USERS")
+WAIT_FOR_GROUP = "You must wait until the status of the dataset group is ACTIVE before adding a dataset to the group."
 
 
 @operation("CreateDataset")
 def create_dataset(backend, name, schema_arn, dataset_group_arn, dataset_type, tags=None):
     kind = dataset_type_of(dataset_type)
     group = backend.get(dataset_group_arn, DatasetGroup)
+    # The API reference's words (CreateDatasetGroup): AWS refuses a dataset before its group is ACTIVE.
+    require_active(group, "The dataset group", WAIT_FOR_GROUP)
     schema = backend.get(schema_arn, Schema)
     check_for_dataset(schema.parsed, kind)
     arn = dataset_arn(group.arn, kind)

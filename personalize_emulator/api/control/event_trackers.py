@@ -6,6 +6,7 @@ import uuid
 
 from personalize_emulator.api.control.common import listing, tags_of
 from personalize_emulator.api.control.dataset_groups import DatasetGroup
+from personalize_emulator.api.control.datasets import Dataset
 from personalize_emulator.errors import ResourceAlreadyExistsException
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.resources.arns import event_tracker_arn
@@ -35,7 +36,9 @@ def create_event_tracker(backend, name, dataset_group_arn, tags=None):
                 tags=tags_of(tags),
             )
         )
-    start_create(backend.jobs, backend.lock, tracker)
+    # It serves PutEvents once the group's datasets, still being created, are there to take the events.
+    datasets = backend.all(Dataset, lambda d: d.dataset_group_arn == group.arn)
+    start_create(backend.jobs, backend.lock, tracker, after=datasets)
     return {"eventTrackerArn": tracker.arn, "trackingId": tracker.tracking_id}
 
 

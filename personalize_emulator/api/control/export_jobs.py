@@ -8,7 +8,7 @@ from personalize_emulator.data.s3 import write_object
 from personalize_emulator.data.tables import SOURCE
 from personalize_emulator.errors import JobFailed
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources.base import require_created_or_creating
 from personalize_emulator.resources.export_jobs import WRITE_ACTIONS, DatasetExportJob, export_location
 from personalize_emulator.resources.lifecycle import start_create
 
@@ -16,7 +16,7 @@ from personalize_emulator.resources.lifecycle import start_create
 @operation("CreateDatasetExportJob")
 def create_dataset_export_job(backend, job_name, dataset_arn, role_arn, job_output, ingestion_mode=None, tags=None):
     dataset = backend.get(dataset_arn, Dataset)
-    require_active(dataset, "The dataset")
+    require_created_or_creating(dataset, "The dataset")
     destination = job_output["s3DataDestination"]
     reach_s3(backend, role_arn, destination["path"], WRITE_ACTIONS)
     job = backend.add(
@@ -39,7 +39,7 @@ def create_dataset_export_job(backend, job_name, dataset_arn, role_arn, job_outp
         body = frame[dataset.table.schema.names].to_csv(index=False).encode("utf-8")
         write_object(backend.account_id, backend.region_name, export_location(folder, job_name), body)
 
-    start_create(backend.jobs, backend.lock, job, work)
+    start_create(backend.jobs, backend.lock, job, work, after=[dataset])
     return {"datasetExportJobArn": job.arn}
 
 

@@ -9,10 +9,13 @@ from personalize_emulator.data.csv_import import read_csvs
 from personalize_emulator.data.s3 import S3AccessError, read_objects
 from personalize_emulator.errors import InvalidInputException, JobFailed
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources import quotas
+from personalize_emulator.resources.base import require_created_or_creating
 from personalize_emulator.resources.import_jobs import READ_ACTIONS, DatasetImportJob, bulk_imports
 from personalize_emulator.resources.lifecycle import start_create
 from personalize_emulator.resources.metric_attributions import report_import
+
+INVALID_LOCATION = "Invalid Data location."  # AWS's words (the guide's "Common error messages")
 
 
 @operation("CreateDatasetImportJob")
@@ -27,7 +30,7 @@ def create_dataset_import_job(
     publish_attribution_metrics_to_s3=None,
 ):
     dataset = backend.get(dataset_arn, Dataset)
-    require_active(dataset, "The dataset")
+    require_created_or_creating(dataset, "The dataset")
     url = (data_source or {}).get("dataLocation")
     if not url:
         raise InvalidInputException("dataSource.dataLocation is required: the S3 path of a CSV file or folder.")
@@ -36,7 +39,7 @@ def create_dataset_import_job(
         raise InvalidInputException(
             f"The dataset {dataset.arn} has no bulk data yet; its first dataset import job must use importMode FULL."
         )
-    reach_s3(backend, role_arn, url, READ_ACTIONS)
+    reach_s3(backend, role_arn, url, READ_ACTIONS, invalid=INVALID_LOCATION)
     job = backend.add(
         DatasetImportJob(
             arn=backend.arn(f"dataset-import-job/{job_name}"),
@@ -47,7 +50,8 @@ def create_dataset_import_job(
             import_mode=mode,
             publish_attribution_metrics=bool(publish_attribution_metrics_to_s3),
             tags=tags_of(tags),
-        )
+        ),
+        admit=quotas.pending(backend, "pending_dataset_import_jobs", DatasetImportJob),
     )
 
     def work():
@@ -69,7 +73,7 @@ def create_dataset_import_job(
 
         return commit
 
-    start_create(backend.jobs, backend.lock, job, work)
+    start_create(backend.jobs, backend.lock, job, work, after=[dataset])
     return {"datasetImportJobArn": job.arn}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from personalize_emulator.api.control.common import listing
 from personalize_emulator.data.avro import parse_schema
 from personalize_emulator.protocol.registry import operation
+from personalize_emulator.resources import quotas
 from personalize_emulator.resources.lifecycle import ACTIVE
 from personalize_emulator.resources.schemas import Schema
 
@@ -13,7 +14,8 @@ from personalize_emulator.resources.schemas import Schema
 def create_schema(backend, name, schema, domain=None):
     parsed = parse_schema(schema)
     created = backend.add(
-        Schema(arn=backend.arn(f"schema/{name}"), name=name, status=ACTIVE, text=schema, domain=domain, parsed=parsed)
+        Schema(arn=backend.arn(f"schema/{name}"), name=name, status=ACTIVE, text=schema, domain=domain, parsed=parsed),
+        admit=quotas.active(backend, "active_schemas", Schema, "schema"),
     )
     return {"schemaArn": created.arn}
 

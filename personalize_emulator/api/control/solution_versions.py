@@ -10,8 +10,9 @@ from personalize_emulator.api.control.solutions import Solution, requested_hyper
 from personalize_emulator.errors import InvalidInputException, ResourceInUseException
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.recipes import TrainingConfig
+from personalize_emulator.resources import quotas
 from personalize_emulator.resources.arns import solution_version_arn
-from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources.base import require_active, require_created_or_creating
 from personalize_emulator.resources.lifecycle import (
     ACTIVE,
     CREATE_IN_PROGRESS,
@@ -28,7 +29,7 @@ from personalize_emulator.training import runs
 @operation("CreateSolutionVersion")
 def create_solution_version(backend, solution_arn, training_mode=None, name=None, tags=None):
     solution = backend.get(solution_arn, Solution)
-    require_active(solution, "The solution")
+    require_created_or_creating(solution, "The solution")  # AWS's samples create it right after the solution
     mode = training_mode or "FULL"
     recipe = solution.recipe
     previous = _latest_full_model(solution) if mode == "UPDATE" else None
@@ -53,7 +54,8 @@ def create_solution_version(backend, solution_arn, training_mode=None, name=None
             training_mode=mode,
             hyperparameters=hyperparameters,
             tags=tags_of(tags),
-        )
+        ),
+        admit=quotas.pending(backend, "pending_solution_versions", SolutionVersion),
     )
     solution.versions.append(version)
 
@@ -75,7 +77,7 @@ def create_solution_version(backend, solution_arn, training_mode=None, name=None
 
         return commit
 
-    start_create(backend.jobs, backend.lock, version, work)
+    start_create(backend.jobs, backend.lock, version, work, after=[solution])
     return {"solutionVersionArn": version.arn}
 
 
@@ -111,6 +113,7 @@ def stop_solution_version_creation(backend, solution_version_arn):
 
 @operation("GetSolutionMetrics")
 def get_solution_metrics(backend, solution_version_arn):
+    """Values rounded to 4 decimals, as AWS's recorded answers show them (`0.4046`)."""
     version = backend.get(solution_version_arn, SolutionVersion)
     require_active(version, "The solution version")
-    return {"solutionVersionArn": version.arn, "metrics": version.metrics}
+    return {"solutionVersionArn": version.arn, "metrics": {k: round(v, 4) for k, v in version.metrics.items()}}

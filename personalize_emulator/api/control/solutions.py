@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from personalize_emulator.api.control.common import checked_hyperparameters, listing, tags_of
+from personalize_emulator.api.control.common import checked_hyperparameters, listing, tags_of, unused_hyperparameters
 from personalize_emulator.api.control.dataset_groups import DatasetGroup
-from personalize_emulator.api.control.recipes import recipe_entry
+from personalize_emulator.api.control.recipes import recipe_to_train
 from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.recipes import trainable
+from personalize_emulator.resources import quotas
 from personalize_emulator.resources.base import require_active
 from personalize_emulator.resources.lifecycle import ACTIVE, start_create
 from personalize_emulator.resources.solutions import Solution, requested_hyperparameters
@@ -36,7 +37,7 @@ def create_solution(
         raise InvalidInputException("performAutoML is not supported by personalize_emulator; choose a recipeArn.")
     if not recipe_arn:
         raise InvalidInputException("recipeArn is required when performAutoML is false.")
-    entry = recipe_entry(recipe_arn)
+    entry = recipe_to_train(recipe_arn)
     if trainable(entry.name) is None:
         raise InvalidInputException(
             f"The recipe {entry.name} is not implemented by personalize_emulator yet; no stand-in results are given. "
@@ -62,7 +63,14 @@ def create_solution(
             perform_auto_training=True if perform_auto_training is None else perform_auto_training,
             perform_incremental_update=perform_incremental_update,
             tags=tags_of(tags),
-        )
+        ),
+        admit=quotas.active(
+            backend,
+            "active_solutions_per_dataset_group",
+            Solution,
+            "solution",
+            lambda s: s.dataset_group_arn == group.arn,
+        ),
     )
     start_create(backend.jobs, backend.lock, solution)
     return {"solutionArn": solution.arn}
@@ -80,9 +88,10 @@ def _check_tuning(recipe, config: dict[str, Any], perform_hpo: bool) -> None:
     known = set(recipe.hyperparameters({}))
     named = {spec.get("name") for kind in ranges.values() for spec in kind}
     if named - known:
-        raise InvalidInputException(
+        raise unused_hyperparameters(
+            recipe.name,
             f"hpoConfig ranges name hyperparameters that {recipe.name} does not have: "
-            f"{', '.join(sorted(named - known))}."
+            f"{', '.join(sorted(named - known))}.",
         )
 
 
