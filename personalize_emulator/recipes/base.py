@@ -51,12 +51,26 @@ class TrainingData:
 
 @dataclass
 class TrainingConfig:
-    """What the solution and solution version ask of the training run."""
+    """What the solution and solution version ask of the training run, and where it runs."""
 
     hyperparameters: dict[str, str] = field(default_factory=dict)
     solution_config: dict[str, Any] = field(default_factory=dict)
     training_mode: str = "FULL"
     seed: int = 0
+    device: str = "auto"
+    """Where a network trains: `auto` (CUDA when PyTorch sees a GPU, else the CPU), `cpu`, `cuda`, `cuda:1`..."""
+    label: str = "training"
+    """The name progress lines give the training (a solution version's, an HPO job's), so a reader can tell
+    which of several they follow."""
+
+
+@dataclass
+class Split:
+    """A dataset group's data, whole (`full`), and the part a version's metrics model trains on (`train`: AWS's
+    split, without the held-out users' newest interactions)."""
+
+    train: TrainingData
+    full: TrainingData
 
 
 class Model(ABC):
@@ -97,6 +111,47 @@ class Model(ABC):
         """New interactions from PutEvents (schema field names); models that follow users in real time use them."""
 
 
+class SplitTraining(ABC):
+    """A training on a split's `train` data that can be looked at part-way and then finished on the `full` data.
+
+    This is how one training gives a solution version both its metrics (from the model on the split) and its
+    deployed model (the same training carried on to all the data), and how HPO stops a candidate that falls
+    behind without paying for the rest of it.
+    """
+
+    @abstractmethod
+    def advance(self, until: float) -> None:
+        """Train on the split until `until` (0 to 1) of the training is done."""
+
+    @abstractmethod
+    def measured(self) -> Model:
+        """The model as trained on the split so far, to measure against the held-out interactions."""
+
+    @abstractmethod
+    def finish(self) -> Model:
+        """The model to deploy: the training carried on to the full data."""
+
+
+class Retraining(SplitTraining):
+    """For recipes that train in one go: the split's model at the first look, then a second training on the full
+    data (cheap for counting recipes such as Popularity-Count and SIMS)."""
+
+    def __init__(self, recipe: Recipe, split: Split, config: TrainingConfig):
+        self.recipe, self.split, self.config = recipe, split, config
+        self._model: Model | None = None
+
+    def advance(self, until: float) -> None:
+        if self._model is None:
+            self._model = self.recipe.train(self.split.train, self.config)
+
+    def measured(self) -> Model:
+        self.advance(1.0)
+        return self._model
+
+    def finish(self) -> Model:
+        return self.recipe.train(self.split.full, self.config)
+
+
 class Recipe(ABC):
     """A trainable recipe, such as `aws-popularity-count`."""
 
@@ -112,3 +167,12 @@ class Recipe(ABC):
     @abstractmethod
     def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
         """A model fitted to `data`; with `config.training_mode == "UPDATE"`, `previous` is the model to update."""
+
+    def prepare(self, split: Split) -> Split:
+        """What every training of `split` shares (a recipe's features), made once: HPO's candidates all train on
+        what this returns."""
+        return split
+
+    def start(self, prepared: Split, config: TrainingConfig) -> SplitTraining:
+        """A training on `prepared` (from `prepare`), to advance, measure and finish."""
+        return Retraining(self, prepared, config)

@@ -203,24 +203,24 @@ def test_a_fixed_seed_gives_the_same_lists():
     assert lists(11) != lists(12)
 
 
-def test_training_reports_each_epoch_on_the_training_logger(caplog):
+def test_training_reports_its_progress_by_tenths_under_its_label(caplog):
     with caplog.at_level("INFO", logger="personalize_emulator.training"):
-        model = train(cabins(users=30, steps=40))
+        model = RECIPE.train(cabins(users=30, steps=40), TrainingConfig(SMALL, label="cabins/1a2b3c4d"))
     lines = [r.getMessage() for r in caplog.records if r.name == "personalize_emulator.training"]
-    assert len(lines) == len(model.losses) > 0
-    assert lines[-1].startswith(f"epoch {len(model.losses)}/{len(model.losses)}  loss ")
+    assert [line.split()[:2] for line in lines] == [["cabins/1a2b3c4d:", f"{tenth}0%"] for tenth in range(1, 11)]
+    assert lines[-1].split()[2:4] == ["epoch", f"{len(model.losses)}/{len(model.losses)}"]
 
 
-def test_the_same_seed_trains_the_same_network_on_two_threads():
+def test_the_same_seed_trains_the_same_network_whatever_the_callers_threads():
     threads = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
         first, second = (train(cabins(users=60, steps=30)) for _ in range(2))
+        assert torch.get_num_threads() == 2  # training ran on one thread, and gave the caller's setting back
     finally:
         torch.set_num_threads(threads)
     for (name, a), (_, b) in zip(first.network.state_dict().items(), second.network.state_dict().items()):
         assert torch.equal(a, b), name
-    assert not torch.are_deterministic_algorithms_enabled()  # the process-wide switch is back as it was
 
 
 def test_a_user_without_a_users_record_follows_their_first_events():
