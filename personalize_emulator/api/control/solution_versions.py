@@ -59,7 +59,10 @@ def create_solution_version(backend, solution_arn, training_mode=None, name=None
 
     def work():
         data = runs.snapshot(backend, solution.dataset_group_arn, solution.solution_config, solution.event_type)
-        config = TrainingConfig(hyperparameters, solution.solution_config, mode, settings.seed())
+        label = version.arn.split(":solution/", 1)[1]  # the solution's name and the version's id
+        config = TrainingConfig(
+            hyperparameters, solution.solution_config, mode, settings.seed(), settings.device(), label
+        )
         hpo = (solution.solution_config.get("hpoConfig") or {}) if solution.perform_hpo and mode == "FULL" else None
         started = time.monotonic()
         trained = runs.train(

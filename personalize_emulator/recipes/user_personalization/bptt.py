@@ -22,6 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from personalize_emulator.recipes.base import TrainingFailed
 from personalize_emulator.recipes.user_personalization.config import DEFAULT_WIDTH, NetworkConfig
 from personalize_emulator.recipes.user_personalization.features import Sequences
 from personalize_emulator.recipes.user_personalization.network import HRNN, ITEM_STD
@@ -68,10 +69,16 @@ class Tables:
 
 
 def resolve_device(name: str) -> torch.device:
-    """`auto` is CUDA when PyTorch sees a GPU, else the CPU; any other name is PyTorch's (`cpu`, `cuda:1`)."""
+    """`auto` is CUDA when PyTorch sees a GPU, else the CPU; `cuda` without a GPU is refused in words."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    device = torch.device(name)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise TrainingFailed(
+            f"The training was asked to run on {name} (configure(device=...) or PERSONALIZE_EMULATOR_DEVICE), "
+            "but PyTorch sees no CUDA GPU on this machine; use auto or cpu."
+        )
+    return device
 
 
 def training_runs(seq: Sequences, config: NetworkConfig) -> np.ndarray:
