@@ -6,6 +6,7 @@ Recipes know frames and item ids, nothing of HTTP or ARNs; the control plane joi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,9 @@ class TrainingConfig:
     label: str = "training"
     """The name progress lines give the training (a solution version's, an HPO job's), so a reader can tell
     which of several they follow."""
+    interrupt: Callable[[], None] = lambda: None
+    """Called between training steps; raises to end the training there (a version asked to stop, the emulator
+    reset under it), so that no abandoned training keeps a core busy."""
 
 
 @dataclass

@@ -211,6 +211,22 @@ def test_training_reports_its_progress_by_tenths_under_its_label(caplog):
     assert lines[-1].split()[2:4] == ["epoch", f"{len(model.losses)}/{len(model.losses)}"]
 
 
+def test_a_training_asked_to_stop_stops_at_the_next_step():
+    class Stopped(Exception):
+        pass
+
+    asked = []
+
+    def interrupt():
+        asked.append(len(asked))
+        if len(asked) == 4:
+            raise Stopped
+
+    with pytest.raises(Stopped):
+        RECIPE.train(cabins(users=30, steps=40), TrainingConfig(SMALL, interrupt=interrupt))
+    assert len(asked) == 4  # three steps ran, and not one more
+
+
 def test_the_same_seed_trains_the_same_network_whatever_the_callers_threads():
     threads = torch.get_num_threads()
     torch.set_num_threads(2)

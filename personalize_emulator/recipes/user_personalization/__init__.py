@@ -81,7 +81,12 @@ class UserPersonalization(Recipe):
 
         network = self.network_config(self.values(config.hyperparameters), config.seed)
         return build.SplitRun(
-            prepared, network, config.device, config.label, lambda model, data: self.restrict(model, data, config)
+            prepared,
+            network,
+            config.device,
+            config.label,
+            lambda model, data: self.restrict(model, data, config),
+            config.interrupt,
         )
 
     def restrict(self, model: Model, data: TrainingData, config: TrainingConfig) -> Model:

@@ -14,7 +14,7 @@ import copy
 import logging
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -238,8 +238,9 @@ class Fit:
         label: str,
         then: Sequences | None = None,
         device: torch.device | None = None,
+        interrupt: Callable[[], None] = lambda: None,
     ):
-        self.seq, self.config, self.label = seq, config, label
+        self.seq, self.config, self.label, self.interrupt = seq, config, label, interrupt
         torch.manual_seed(config.seed)
         self.rng = np.random.default_rng(config.seed)
         _warm_start(network, seq)
@@ -322,6 +323,7 @@ class Fit:
         return copy.deepcopy(self.network).cpu(), self.tables.to(torch.device("cpu"))
 
     def _step(self, windows: Windows, chosen: np.ndarray, carried: torch.Tensor, seq: Sequences):
+        self.interrupt()
         loss, ended = _batch_loss(
             self.network, self.tables, seq, windows, chosen, carried, self.negatives, self.weights, self.rng
         )

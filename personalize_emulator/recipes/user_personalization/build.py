@@ -113,13 +113,21 @@ class SplitRun(SplitTraining):
     """One network: trained on the split, measured, then carried on with the interactions the split left out."""
 
     @one_thread()
-    def __init__(self, prepared: Prepared, config: NetworkConfig, device: str, label: str, restrict: Restrict):
+    def __init__(
+        self,
+        prepared: Prepared,
+        config: NetworkConfig,
+        device: str,
+        label: str,
+        restrict: Restrict,
+        interrupt: Callable[[], None],
+    ):
         self.prepared, self.config, self.restrict = prepared, config, restrict
         tables = tables_for(prepared.catalogue, prepared.people)
         torch.manual_seed(config.seed)  # the initial weights too come from the seed
         network = HRNN(shape_for(prepared.catalogue, prepared.people, prepared.codes, config.hidden))
         then = None if prepared.full_seq is prepared.train_seq else prepared.full_seq
-        self.fit = Fit(network, tables, prepared.train_seq, config, label, then, resolve_device(device))
+        self.fit = Fit(network, tables, prepared.train_seq, config, label, then, resolve_device(device), interrupt)
 
     @one_thread()
     def advance(self, until: float) -> None:
