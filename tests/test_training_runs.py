@@ -46,7 +46,7 @@ class Logged(SplitTraining):
         self.reached = max(self.reached, until)
         self.calls.append((self.width, "advance", until))
 
-    def measured(self):
+    def measured(self, users):
         self.calls.append((self.width, "measured", self.reached))
         return Graded(self.width)
 
@@ -69,8 +69,8 @@ class Stub(Recipe):
         return Logged(int(config.hyperparameters.get("width", 50)), self.calls)
 
 
-def grade(model: Graded) -> dict[str, float]:
-    return {OBJECTIVE: model.grade}
+def grade(run: Logged) -> dict[str, float]:
+    return {OBJECTIVE: run.measured([]).grade}
 
 
 def test_a_version_trains_once_measures_on_the_split_then_finishes():
@@ -112,7 +112,7 @@ def test_the_deployed_model_learns_what_the_split_held_out_and_the_measured_one_
     recipe = UserPersonalization()
     run = recipe.start(recipe.prepare(Split(part, data)), TrainingConfig(SMALL))
     run.advance(1.0)
-    measured = run.measured()
+    measured = run.measured([held])
     assert "a-late" not in [item for item, _ in measured.recommend(held, 60)]
     deployed = run.finish()
     index = deployed.catalogue.index["a-late"]

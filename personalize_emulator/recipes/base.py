@@ -6,7 +6,7 @@ Recipes know frames and item ids, nothing of HTTP or ARNs; the control plane joi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,8 +128,9 @@ class SplitTraining(ABC):
         """Train on the split until `until` (0 to 1) of the training is done."""
 
     @abstractmethod
-    def measured(self) -> Model:
-        """The model as trained on the split so far, to measure against the held-out interactions."""
+    def measured(self, users: Collection[str]) -> Model:
+        """The model as trained on the split so far, to measure against the held-out interactions of `users` (the
+        users it will be asked about: it may leave the others' histories unread)."""
 
     @abstractmethod
     def finish(self) -> Model:
@@ -148,7 +149,7 @@ class Retraining(SplitTraining):
         if self._model is None:
             self._model = self.recipe.train(self.split.train, self.config)
 
-    def measured(self) -> Model:
+    def measured(self, users: Collection[str]) -> Model:
         self.advance(1.0)
         return self._model
 

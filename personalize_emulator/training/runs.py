@@ -80,14 +80,15 @@ class Trained:
 
 @dataclass
 class Measure:
-    """AWS's split of a version's data, and the metrics of a model trained on its training part."""
+    """AWS's split of a version's data, and the metrics of a training on its training part."""
 
     recipe: Recipe
     split: Split
     truth: dict[str, list[str]]
     catalogue_size: int
 
-    def __call__(self, model: Model) -> dict[str, float]:
+    def __call__(self, run: SplitTraining) -> dict[str, float]:
+        model = run.measured(self.truth.keys())
         return measure(self.recipe, model, self.split.train, self.truth, self.catalogue_size)
 
 
@@ -115,7 +116,7 @@ def train(
         return Trained(run.finish(), metrics, hyperparameters, tuned=True)
     run = recipe.start(prepared, config)
     run.advance(1.0)
-    metrics = scores(run.measured())
+    metrics = scores(run)
     return Trained(run.finish(), metrics, config.hyperparameters)
 
 
@@ -155,7 +156,7 @@ def tune(
         objectives = {}
         for job, run in runs.items():
             run.advance(rung)
-            objectives[job] = scores(run.measured()).get(objective, 0.0)
+            objectives[job] = scores(run).get(objective, 0.0)
         ranked = sorted(runs, key=lambda job: -objectives[job])  # ties: the earlier job first
         for job in ranked[math.ceil(len(ranked) / 2) :]:
             log.info(
@@ -166,7 +167,7 @@ def tune(
     finals = {}
     for job, run in runs.items():
         run.advance(1.0)
-        finals[job] = scores(run.measured())
+        finals[job] = scores(run)
     best = max(finals, key=lambda job: (finals[job].get(objective, 0.0), -job))
     log.info(
         "%s HPO picks job %d/%d (%s): %s %.4f",

@@ -7,7 +7,7 @@ split left out (`SplitRun`). HPO's candidates share the prepared features.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,9 +66,9 @@ def shape_for(catalogue: ItemFeatures, people: UserFeatures, codes, hidden: int)
     )
 
 
-def final_states(network: HRNN, tables: Tables, seq: Sequences) -> dict[int, UserState]:
-    """Every user's state after their whole history (the users who did not train included)."""
-    runs = np.arange(len(seq.offsets) - 1)
+def final_states(network: HRNN, tables: Tables, seq: Sequences, runs: np.ndarray | None = None) -> dict[int, UserState]:
+    """The state of the users of `runs` (default: all, those who did not train included) after their history."""
+    runs = np.arange(len(seq.offsets) - 1) if runs is None else runs
     with torch.no_grad():
         session, user, _ = read_histories(network, tables, seq, runs, tables.item_vectors(network))
     last = seq.times[seq.offsets[1:] - 1] if len(seq.times) else []
@@ -134,8 +134,10 @@ class SplitRun(SplitTraining):
         self.fit.advance(until)
 
     @one_thread()
-    def measured(self) -> UserPersonalizationModel:
-        model = self._model(self.prepared.train_seq)
+    def measured(self, users: Collection[str]) -> UserPersonalizationModel:
+        seq, index = self.prepared.train_seq, self.prepared.people.index
+        wanted = np.isin(seq.run_users, [index[user] for user in users if user in index])
+        model = self._model(seq, np.flatnonzero(wanted))
         if self.prepared.named is not None:
             model.recommendable = self.prepared.named
         return self.restrict(model, self.prepared.train)
@@ -145,11 +147,11 @@ class SplitRun(SplitTraining):
         self.fit.carry_on()
         return self.restrict(self._model(self.prepared.full_seq), self.prepared.full)
 
-    def _model(self, seq: Sequences) -> UserPersonalizationModel:
+    def _model(self, seq: Sequences, runs: np.ndarray | None = None) -> UserPersonalizationModel:
         network, tables = self.fit.on_cpu()
         network.eval()
         p = self.prepared
-        states = final_states(network, tables, seq)
+        states = final_states(network, tables, seq, runs)
         return UserPersonalizationModel(
             network, tables, p.catalogue, p.people, p.codes, states, exposure(seq, p.catalogue), self.config,
             list(self.fit.losses),
