@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +111,13 @@ class Model(ABC):
     def item_ids(self) -> list[str]:
         """Every item the model can recommend (what an INCLUDE filter chooses from); fixed once trained, since
         filters keep it with the model."""
+
+    def scoring_together(
+        self, requests: list[tuple[str | None, dict[str, str] | None]], device: str
+    ) -> AbstractContextManager[None]:
+        """While open, this thread's answers to these (user, context) requests may come from one batched computation
+        on `device` (how a batch inference job scores its lines); by default nothing changes."""
+        return nullcontext()
 
     def observe(self, rows: list[dict[str, Any]]) -> None:  # noqa: B027 (an optional hook, not abstract)
         """New interactions from PutEvents (schema field names); models that follow users in real time use them."""

@@ -62,6 +62,15 @@ def test_scores_are_a_softmax_over_the_catalogue(taste_model):
     assert scores == sorted(scores, reverse=True) and 0 < scores[-1] <= scores[0] < 1
 
 
+def test_users_scored_together_get_the_scores_they_get_alone(taste_model, monkeypatch):
+    requests = [("a-user1", None), ("b-user2", {"CABIN_TYPE": "Economy"}), ("stranger", None)]
+    alone = [taste_model.logits(user, context) for user, context in requests]
+    with taste_model.scoring_together(requests, "cpu"):
+        monkeypatch.setattr(taste_model, "_state", None)  # nothing is read per user any more: all was scored
+        together = [taste_model.logits(user, context) for user, context in requests]
+    np.testing.assert_allclose(together, alone, rtol=1e-5)
+
+
 def test_users_metadata_conditions_a_user_without_history(taste_model):
     for group in "ab":
         picks = top(taste_model, f"{group}-newbie")
