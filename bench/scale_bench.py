@@ -40,6 +40,7 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 from bench.training_bench import Emulator  # noqa: E402
 from helpers.movielens import load_movielens_100k  # noqa: E402
 from personalize_emulator import settings  # noqa: E402
+from personalize_emulator.recipes.user_personalization.bptt import resolve_device  # noqa: E402
 
 UP = "arn:aws:personalize:::recipe/aws-user-personalization"
 FIELDS = [
@@ -198,8 +199,8 @@ def main() -> None:
         print(json.dumps(emulator_run(args.child, scale)))
         return
     names = [args.only] if args.only else ["generated", "movielens", "catalogue"]
-    device = settings.device()
-    print(f"Device setting {device}; {os.cpu_count()} cores ({platform.machine()}), Python "
+    device = resolve_device(settings.device())
+    print(f"Device {device}; {os.cpu_count()} cores ({platform.machine()}), Python "
           f"{platform.python_version()}, PyTorch {torch.__version__}; load average at start "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}.\n")  # fmt: skip
     for name in names:
