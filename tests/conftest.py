@@ -111,7 +111,13 @@ def error_of(raised: pytest.ExceptionInfo) -> tuple[str, str]:
     return raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]
 
 
-def wait_until(describe: Callable[[], dict[str, Any]], status: str = "ACTIVE", timeout: float = 30) -> dict[str, Any]:
+HANG = 3600.0
+"""How long a wait lasts before it calls the job hung: not a speed expectation (a training on a busy machine takes
+what it takes, and a wait that expects less fails for the machine's sake), only a guard against a job that never
+settles."""
+
+
+def wait_until(describe: Callable[[], dict[str, Any]], status: str = "ACTIVE", timeout: float = HANG) -> dict[str, Any]:
     """Poll a describe call until the resource reaches `status`; fail with what it reached instead."""
     deadline = time.monotonic() + timeout
     settled = {"ACTIVE", "CREATE FAILED", "CREATE STOPPED", "COMPLETED", "FAILED"}  # jobs that run end COMPLETED
@@ -126,7 +132,7 @@ def wait_until(describe: Callable[[], dict[str, Any]], status: str = "ACTIVE", t
         time.sleep(0.005)
 
 
-def wait_gone(exists: Callable[[], bool], timeout: float = 30) -> None:
+def wait_gone(exists: Callable[[], bool], timeout: float = HANG) -> None:
     deadline = time.monotonic() + timeout
     while exists():
         if time.monotonic() > deadline:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
 from personalize_emulator.adapters.child_process import ServerProcess
 from personalize_emulator.resources.lifecycle import Jobs
 from tests import builders
-from tests.conftest import _clients, wait_until
+from tests.conftest import _clients, wait_gone, wait_until
 from tests.recipes import planted
 
 UP = "arn:aws:personalize:::recipe/aws-user-personalization"
@@ -86,9 +85,7 @@ def test_a_model_comes_back_with_its_events_and_work_in_flight_fails_clearly(ser
         aws, built.group, UP, solutionConfig={"algorithmHyperParameters": {"hidden_dimension": "32"}}
     )
     version = aws.personalize.create_solution_version(solutionArn=solution)["solutionVersionArn"]
-    wait_until(
-        lambda: aws.personalize.describe_solution_version(solutionVersionArn=version)["solutionVersion"], timeout=120
-    )
+    wait_until(lambda: aws.personalize.describe_solution_version(solutionVersionArn=version)["solutionVersion"])
     config = {"itemExplorationConfig": {"explorationWeight": "0", "explorationItemAgeCutOff": "30"}}
     campaign = builders.campaign(aws, version, campaignConfig=config)
     tracker = builders.tracker(aws, built.group)
@@ -167,9 +164,7 @@ def test_deleted_resources_stay_deleted(server):
     aws = server.aws
     keep, drop = builders.group(aws, "keep"), builders.group(aws, "drop")
     aws.personalize.delete_dataset_group(datasetGroupArn=drop)
-    deadline = time.monotonic() + 30
-    while len(aws.personalize.list_dataset_groups()["datasetGroups"]) > 1 and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_gone(lambda: len(aws.personalize.list_dataset_groups()["datasetGroups"]) > 1)
     server.restart()
     assert [g["datasetGroupArn"] for g in aws.personalize.list_dataset_groups()["datasetGroups"]] == [keep]
     assert aws.personalize.describe_dataset_group(datasetGroupArn=keep)["datasetGroup"]["status"] == "ACTIVE"

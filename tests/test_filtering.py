@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -285,3 +286,13 @@ def test_rank_leaves_out_what_the_filter_removes(shop, monkeypatch):
     )
     assert [item for item, _ in ranked] == ["drama"]
     assert ranked[0][1] == 1.0
+
+
+def test_the_excluded_sets_cached_for_a_model_stay_bounded_by_the_ids_they_hold(monkeypatch):
+    monkeypatch.setattr(filtering, "_CACHED_IDS", 100)
+    candidates = filtering.Candidates(f"i{n}" for n in range(60))
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        allowed = rng.random(60) < 0.2  # most items left out, a different mask each time
+        assert candidates.excluded_by(allowed) == {f"i{n}" for n in np.flatnonzero(~allowed)}
+        assert sum(map(len, candidates._excluded.values())) <= 100

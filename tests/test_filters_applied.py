@@ -160,7 +160,7 @@ def test_exploration_draws_only_from_what_the_filter_keeps(aws):
     solution_arn = solution(aws, group_arn, RECIPE, solutionConfig=SMALL)
     version_arn = aws.personalize.create_solution_version(solutionArn=solution_arn)["solutionVersionArn"]
     describe = aws.personalize.describe_solution_version
-    wait_until(lambda: describe(solutionVersionArn=version_arn)["solutionVersion"], timeout=300)  # a busy machine
+    wait_until(lambda: describe(solutionVersionArn=version_arn)["solutionVersion"])
     # every item is younger than the cut-off, so all are cold, and every slot explores
     explore_all = {"itemExplorationConfig": {"explorationWeight": "1", "explorationItemAgeCutOff": "100000"}}
     campaign_arn = campaign(aws, version_arn, campaignConfig=explore_all)

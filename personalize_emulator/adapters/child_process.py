@@ -41,9 +41,10 @@ class ServerProcess:
         self.log_path = Path(log_path)
         self.restored: str = ""
 
-    def start(self, timeout: float = 60.0) -> None:
+    def start(self, timeout: float = 600.0) -> None:
         """Start and wait until it answers; `restored` keeps the first line it printed (with a data directory,
-        the one about the state it loaded)."""
+        the one about the state it loaded). The wait is long because a restart loads every saved model, which on
+        a busy machine takes minutes; it ends at once if the process exits."""
         env = os.environ | {"PERSONALIZE_EMULATOR_PACE": str(self.pace)}
         command = [sys.executable, "-m", "personalize_emulator", "serve", "--port", str(self.port)]
         if self.data_dir is not None:

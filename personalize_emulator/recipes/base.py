@@ -6,7 +6,9 @@ Recipes know frames and item ids, nothing of HTTP or ARNs; the control plane joi
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,12 +58,29 @@ class TrainingData:
 
 @dataclass
 class TrainingConfig:
-    """What the solution and solution version ask of the training run."""
+    """What the solution and solution version ask of the training run, and where it runs."""
 
     hyperparameters: dict[str, str] = field(default_factory=dict)
     solution_config: dict[str, Any] = field(default_factory=dict)
     training_mode: str = "FULL"
     seed: int = 0
+    device: str = "auto"
+    """Where a network trains: `auto` (CUDA when PyTorch sees a GPU, else the CPU), `cpu`, `cuda`, `cuda:1`..."""
+    label: str = "training"
+    """The name progress lines give the training (a solution version's, an HPO job's), so a reader can tell
+    which of several they follow."""
+    interrupt: Callable[[], None] = lambda: None
+    """Called between training steps; raises to end the training there (a version asked to stop, the emulator
+    reset under it), so that no abandoned training keeps a core busy."""
+
+
+@dataclass
+class Split:
+    """A dataset group's data, whole (`full`), and the part a version's metrics model trains on (`train`: AWS's
+    split, without the held-out users' newest interactions)."""
+
+    train: TrainingData
+    full: TrainingData
 
 
 class Model(ABC):
@@ -101,6 +120,13 @@ class Model(ABC):
         """Every item the model can recommend (what an INCLUDE filter chooses from); fixed once trained, since
         filters keep it with the model."""
 
+    def scoring_together(
+        self, requests: Sequence[tuple[str | None, dict[str, str] | None]], device: str
+    ) -> AbstractContextManager[None]:
+        """While open, this thread's answers to these (user, context) requests may come from one batched computation
+        on `device` (how a batch inference job scores its lines); by default nothing changes."""
+        return nullcontext()
+
     def observe(self, rows: list[dict[str, Any]]) -> None:  # noqa: B027 (an optional hook, not abstract)
         """New interactions from PutEvents (schema field names); models that follow users in real time use them."""
 
@@ -109,6 +135,48 @@ class Model(ABC):
         are answered as users never seen, and the items are withheld, as AWS does until a version is trained anew.
         Models that keep per-user state extend this to drop it."""
         self.withheld_items = self.withheld_items | frozenset(item_ids)
+
+
+class SplitTraining(ABC):
+    """A training on a split's `train` data that can be looked at part-way and then finished on the `full` data.
+
+    This is how one training gives a solution version both its metrics (from the model on the split) and its
+    deployed model (the same training carried on to all the data), and how HPO stops a candidate that falls
+    behind without paying for the rest of it.
+    """
+
+    @abstractmethod
+    def advance(self, until: float) -> None:
+        """Train on the split until `until` (0 to 1) of the training is done."""
+
+    @abstractmethod
+    def measured(self, users: Collection[str]) -> Model:
+        """The model as trained on the split so far, to measure against the held-out interactions of `users` (the
+        users it will be asked about: it may leave the others' histories unread)."""
+
+    @abstractmethod
+    def finish(self) -> Model:
+        """The model to deploy: the training carried on to the full data."""
+
+
+class Retraining(SplitTraining):
+    """For recipes that train in one go: the split's model at the first look, then a second training on the full
+    data (cheap for counting recipes such as Popularity-Count and SIMS)."""
+
+    def __init__(self, recipe: Recipe, split: Split, config: TrainingConfig):
+        self.recipe, self.split, self.config = recipe, split, config
+        self._model: Model | None = None
+
+    def advance(self, until: float) -> None:
+        self.measured(())
+
+    def measured(self, users: Collection[str]) -> Model:
+        if self._model is None:
+            self._model = self.recipe.train(self.split.train, self.config)
+        return self._model
+
+    def finish(self) -> Model:
+        return self.recipe.train(self.split.full, self.config)
 
 
 class Recipe(ABC):
@@ -126,3 +194,12 @@ class Recipe(ABC):
     @abstractmethod
     def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
         """A model fitted to `data`; with `config.training_mode == "UPDATE"`, `previous` is the model to update."""
+
+    def prepare(self, split: Split) -> Split:
+        """What every training of `split` shares (a recipe's features), made once: HPO's candidates all train on
+        what this returns."""
+        return split
+
+    def start(self, prepared: Split, config: TrainingConfig) -> SplitTraining:
+        """A training on `prepared` (from `prepare`), to advance, measure and finish."""
+        return Retraining(self, prepared, config)

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from personalize_emulator.recipes.base import RELATED_ITEMS, Model, Recipe, TrainingConfig, TrainingData
+from personalize_emulator.recipes.base import RELATED_ITEMS, Model, Recipe, TrainingData
 
 KS = (5, 10, 25)
 HOLDOUT_SHARE = 0.1
@@ -57,17 +57,15 @@ def ranking_metrics(
     return metrics
 
 
-def evaluate(recipe: Recipe, data: TrainingData, config: TrainingConfig) -> dict[str, float]:
-    """Train on the split and score the held-out users' newest interactions.
+def measure(recipe: Recipe, model: Model, train: TrainingData, truth: dict[str, list[str]], catalogue_size: int):
+    """The metrics of `model`, trained on `train`, against the held-out users' newest interactions (`truth`).
 
     A RELATED_ITEMS recipe is asked, for each held-out user, for the items related to the newest item of their
     input (AWS documents the split, not the query of these recipes): the truth is what the user chose next."""
-    train, truth = split(data, config.seed)
-    model: Model = recipe.train(train, config)
     if recipe.recipe_type == RELATED_ITEMS:
         newest = train.interactions.groupby("USER_ID", sort=False)["ITEM_ID"].last()
         answers = {user: model.recommend(None, max(KS), item_id=newest[user]) for user in truth}
     else:
         answers = {user: model.recommend(user, max(KS)) for user in truth}
     recommended = {user: [item for item, _ in answer] for user, answer in answers.items()}
-    return ranking_metrics(recommended, truth, len(data.catalogue()))
+    return ranking_metrics(recommended, truth, catalogue_size)

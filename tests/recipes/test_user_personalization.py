@@ -63,6 +63,15 @@ def test_scores_are_a_softmax_over_the_catalogue(taste_model):
     assert scores == sorted(scores, reverse=True) and 0 < scores[-1] <= scores[0] < 1
 
 
+def test_users_scored_together_get_the_scores_they_get_alone(taste_model, monkeypatch):
+    requests = [("a-user1", None), ("b-user2", {"CABIN_TYPE": "Economy"}), ("stranger", None)]
+    alone = [taste_model.logits(user, context) for user, context in requests]
+    with taste_model.scoring_together(requests, "cpu"):
+        monkeypatch.setattr(taste_model, "_state", None)  # nothing is read per user any more: all was scored
+        together = [taste_model.logits(user, context) for user, context in requests]
+    np.testing.assert_allclose(together, alone, rtol=1e-5)
+
+
 def test_users_metadata_conditions_a_user_without_history(taste_model):
     for group in "ab":
         picks = top(taste_model, f"{group}-newbie")
@@ -204,24 +213,40 @@ def test_a_fixed_seed_gives_the_same_lists():
     assert lists(11) != lists(12)
 
 
-def test_training_reports_each_epoch_on_the_training_logger(caplog):
+def test_training_reports_its_progress_by_tenths_under_its_label(caplog):
     with caplog.at_level("INFO", logger="personalize_emulator.training"):
-        model = train(cabins(users=30, steps=40))
+        model = RECIPE.train(cabins(users=30, steps=40), TrainingConfig(SMALL, label="cabins/1a2b3c4d"))
     lines = [r.getMessage() for r in caplog.records if r.name == "personalize_emulator.training"]
-    assert len(lines) == len(model.losses) > 0
-    assert lines[-1].startswith(f"epoch {len(model.losses)}/{len(model.losses)}  loss ")
+    assert [line.split()[:2] for line in lines] == [["cabins/1a2b3c4d:", f"{tenth}0%"] for tenth in range(1, 11)]
+    assert lines[-1].split()[2:4] == ["epoch", f"{len(model.losses)}/{len(model.losses)}"]
 
 
-def test_the_same_seed_trains_the_same_network_on_two_threads():
+def test_a_training_asked_to_stop_stops_at_the_next_step():
+    class Stopped(Exception):
+        pass
+
+    asked = []
+
+    def interrupt():
+        asked.append(len(asked))
+        if len(asked) == 4:
+            raise Stopped
+
+    with pytest.raises(Stopped):
+        RECIPE.train(cabins(users=30, steps=40), TrainingConfig(SMALL, interrupt=interrupt))
+    assert len(asked) == 4  # three steps ran, and not one more
+
+
+def test_the_same_seed_trains_the_same_network_whatever_the_callers_threads():
     threads = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
         first, second = (train(cabins(users=60, steps=30)) for _ in range(2))
+        assert torch.get_num_threads() == 2  # training ran on one thread, and gave the caller's setting back
     finally:
         torch.set_num_threads(threads)
     for (name, a), (_, b) in zip(first.network.state_dict().items(), second.network.state_dict().items()):
         assert torch.equal(a, b), name
-    assert not torch.are_deterministic_algorithms_enabled()  # the process-wide switch is back as it was
 
 
 def test_a_user_without_a_users_record_follows_their_first_events():

@@ -98,7 +98,7 @@ def create_batch_inference_job(
             raise JobFailed(f"The input under {prefix} is over 1 GB, the most a batch inference job reads.")
         answer = LineAnswerer(backend, version, job)
         for url, body in objects:
-            lines = [answer(line) for line in body.splitlines() if line.strip()]
+            lines = answer.answer_all([line for line in body.splitlines() if line.strip()])
             body_out = "".join(line + "\n" for line in lines).encode("utf-8")
             write_object(backend.account_id, backend.region_name, output_location(folder, prefix, url), body_out)
 

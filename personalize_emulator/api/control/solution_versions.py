@@ -19,6 +19,7 @@ from personalize_emulator.resources.lifecycle import (
     CREATE_PENDING,
     CREATE_STOPPED,
     CREATE_STOPPING,
+    JobStopped,
     set_status,
     start_create,
 )
@@ -61,7 +62,16 @@ def create_solution_version(backend, solution_arn, training_mode=None, name=None
 
     def work():
         data = runs.snapshot(backend, solution.dataset_group_arn, solution.solution_config, solution.event_type)
-        config = TrainingConfig(hyperparameters, solution.solution_config, mode, settings.seed())
+        label = version.arn.split(":solution/", 1)[1]  # the solution's name and the version's id
+
+        def interrupt() -> None:
+            backend.jobs.check()  # the emulator was reset
+            if version.status == CREATE_STOPPING:  # StopSolutionVersionCreation: no need to train on
+                raise JobStopped()
+
+        config = TrainingConfig(
+            hyperparameters, solution.solution_config, mode, settings.seed(), settings.device(), label, interrupt
+        )
         hpo = (solution.solution_config.get("hpoConfig") or {}) if solution.perform_hpo and mode == "FULL" else None
         started = time.monotonic()
         trained = runs.train(

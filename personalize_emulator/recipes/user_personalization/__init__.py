@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, TrainingData
+from personalize_emulator.recipes.base import Model, Recipe, Split, SplitTraining, TrainingConfig, TrainingData
 from personalize_emulator.recipes.hyperparameters import Spec, defaults, parse_all, resolve
-from personalize_emulator.recipes.user_personalization.config import NetworkConfig
+from personalize_emulator.recipes.user_personalization.config import DEFAULT_WIDTH, NetworkConfig
 
 HYPERPARAMETERS: dict[str, Spec] = {
-    "hidden_dimension": Spec(int, 32, 256, "149"),
+    "hidden_dimension": Spec(int, 32, 256, str(DEFAULT_WIDTH)),
     "bptt": Spec(int, 2, 32, "32"),
     "recency_mask": Spec(bool, None, None, "true"),
     "min_user_history_length_percentile": Spec(float, 0.0, 1.0, "0.0"),
@@ -65,8 +65,34 @@ class UserPersonalization(Recipe):
         # PyTorch loads on the first training, not when the emulator is imported.
         from personalize_emulator.recipes.user_personalization import build
 
+        if config.training_mode == "UPDATE" and isinstance(previous, build.UserPersonalizationModel):
+            return self.restrict(build.update(previous, self.inputs(data)), data, config)
+        return self.start(self.prepare(Split(data, data)), config).finish()
+
+    def prepare(self, split: Split) -> Split:
+        from personalize_emulator.recipes.user_personalization import build
+
+        full = self.inputs(split.full)
+        train = full if split.train is split.full else self.inputs(split.train)
+        return build.prepare(Split(train, full), self.reads_text)
+
+    def start(self, prepared: Split, config: TrainingConfig) -> SplitTraining:
+        from personalize_emulator.recipes.user_personalization import build
+
+        assert isinstance(prepared, build.Prepared)  # made by self.prepare
         network = self.network_config(self.values(config.hyperparameters), config.seed)
-        return build.train(self.inputs(data), network, config.training_mode, previous)
+        return build.SplitRun(
+            prepared,
+            network,
+            config.device,
+            config.label,
+            lambda model, data: self.restrict(model, data, config),
+            config.interrupt,
+        )
+
+    def restrict(self, model: Model, data: TrainingData, config: TrainingConfig) -> Model:
+        """The model as it serves `data` (a variant may hold some items back)."""
+        return model
 
     def values(self, requested: dict[str, str]) -> dict[str, Any]:
         """The hyperparameters a version trains with, parsed."""

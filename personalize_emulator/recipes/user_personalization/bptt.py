@@ -3,18 +3,18 @@
 The windows of all users train as independent rows of batches, which keeps the recurrent loop short (bptt steps)
 and the matrix products wide; a window starts from the state its predecessor ended in the epoch before (zero in
 the first epoch), so no epoch pays for a pass over every history. Item-ID embeddings start from an SVD of who
-chose what. The loss is a softmax over the true next item against the whole catalogue (up to 20,000 items; beyond,
-negatives sampled by popularity with the log-Q correction) and the items shown with it and not chosen
+chose what. The loss is a softmax over the true next item against the whole catalogue (up to 4,096 items; beyond,
+2,048 negatives sampled by popularity with the log-Q correction) and the items shown with it and not chosen
 (impressions), weighted towards recent interactions when `recency_mask` is on.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -22,9 +22,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from personalize_emulator.recipes.user_personalization.config import NetworkConfig
+from personalize_emulator.recipes.base import TrainingFailed
+from personalize_emulator.recipes.user_personalization.config import DEFAULT_WIDTH, NetworkConfig
 from personalize_emulator.recipes.user_personalization.features import Sequences
 from personalize_emulator.recipes.user_personalization.network import HRNN, ITEM_STD
+from personalize_emulator.recipes.user_personalization.one_cycle import OneCycleAdam
 
 log = logging.getLogger("personalize_emulator.training")
 
@@ -35,6 +37,7 @@ CONTEXT_DROPOUT = 0.2
 ID_DROPOUT = 0.25  # share of items seen by their metadata alone in a batch, when they have metadata
 TARGET_POSITIONS = 400_000  # positions seen over all epochs: the epoch count scales inversely with the data
 MIN_EPOCHS, MAX_EPOCHS = 3, 30
+DEFAULT_WIDE_EPOCHS = 6  # the most epochs small data trains at the default width (149); narrower networks, more
 WARMUP = 0.3  # share of the steps over which the one-cycle schedule climbs to the learning rate
 
 
@@ -54,6 +57,28 @@ class Tables:
         bags = [b[users] for b in self.user_bags]
         numbers = self.user_numbers[users] if self.user_numbers is not None else None
         return network.first_state(bags, numbers, len(users))
+
+    def to(self, device: torch.device) -> Tables:
+        def moved(tensor: torch.Tensor | None) -> torch.Tensor | None:
+            return tensor.to(device) if tensor is not None else None
+
+        return Tables(
+            [b.to(device) for b in self.item_bags], moved(self.item_numbers),
+            [b.to(device) for b in self.user_bags], moved(self.user_numbers),
+        )  # fmt: skip
+
+
+def resolve_device(name: str) -> torch.device:
+    """`auto` is CUDA when PyTorch sees a GPU, else the CPU; `cuda` without a GPU is refused in words."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(name)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise TrainingFailed(
+            f"The training was asked to run on {name} (configure(device=...) or PERSONALIZE_EMULATOR_DEVICE), "
+            "but PyTorch sees no CUDA GPU on this machine; use auto or cpu."
+        )
+    return device
 
 
 def training_runs(seq: Sequences, config: NetworkConfig) -> np.ndarray:
@@ -98,139 +123,262 @@ def cut_windows(seq: Sequences, runs: np.ndarray, bptt: int) -> Windows:
 
 
 def read_histories(
-    network: HRNN, tables: Tables, seq: Sequences, runs: np.ndarray, item_vecs: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
+    network: HRNN,
+    tables: Tables,
+    seq: Sequences,
+    runs: np.ndarray,
+    item_vecs: torch.Tensor,
+    windows: Windows | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
     """Read the histories of `runs` without gradients, a step at a time; the final session and user states per
-    run (indexed by run), from which serving starts."""
-    hidden = network.shape.hidden
+    run (indexed by run), from which serving starts, and with `windows` (of those runs) the joined state each
+    window starts from: after the steps before it, before its own session change."""
+    hidden, device = network.shape.hidden, network.device
     runs = np.asarray(runs)
     lengths = np.diff(seq.offsets)[runs]
     order = np.argsort(-lengths, kind="stable")
     runs, lengths = runs[order], lengths[order]
     count = len(seq.offsets) - 1
-    final_session, final_user = torch.zeros(count, hidden), torch.zeros(count, hidden)
+    final_session, final_user = torch.zeros(count, hidden, device=device), torch.zeros(count, hidden, device=device)
     longest = int(lengths[0]) if len(lengths) else 0
+    active = np.searchsorted(-lengths, -np.arange(longest))  # per step t, how many runs are longer than t
+    starts = torch.zeros(len(windows), 2 * hidden, device=device) if windows is not None else None
+    if windows is not None:
+        row_of_run = np.full(count, -1)
+        row_of_run[runs] = np.arange(len(runs))
+        by_step = np.argsort(windows.starts, kind="stable")
+        bounds = np.searchsorted(windows.starts[by_step], np.arange(longest + 1))
     with torch.no_grad():
-        session, user = tables.first_state(network, torch.as_tensor(seq.run_users[runs]))
+        session, user = tables.first_state(network, torch.as_tensor(seq.run_users[runs], device=device))
         for t in range(longest):
-            n = int((lengths > t).sum())
+            if windows is not None and starts is not None and bounds[t + 1] > bounds[t]:
+                chosen = by_step[bounds[t] : bounds[t + 1]]
+                rows = torch.as_tensor(row_of_run[windows.runs[chosen]], device=device)
+                starts[torch.as_tensor(chosen, device=device)] = torch.cat([session[rows], user[rows]], 1)
+            n = int(active[t])
             steps = seq.offsets[runs[:n]] + t
-            opens = torch.as_tensor(seq.session_start[steps])
+            opens = torch.as_tensor(seq.session_start[steps], device=device)
             if bool(opens.any()):
                 folded_session, folded_user = network.new_session(session[:n], user[:n])
                 session[:n] = torch.where(opens[:, None], folded_session, session[:n])
                 user[:n] = torch.where(opens[:, None], folded_user, user[:n])
             x = step_inputs(network, seq, steps, item_vecs)
             session[:n] = network.session_step(x, session[:n])
-        final_session[runs], final_user[runs] = session, user
-    return final_session, final_user
+        placed = torch.as_tensor(runs, device=device)
+        final_session[placed], final_user[placed] = session, user
+    return final_session, final_user, starts
 
 
 def step_inputs(network: HRNN, seq: Sequences, idx: np.ndarray, item_vecs: torch.Tensor) -> torch.Tensor:
+    device = network.device
     return network.step_inputs(
         item_vecs,
-        torch.as_tensor(seq.items[idx]),
-        torch.as_tensor(seq.events[idx]),
-        torch.as_tensor(seq.values[idx]),
-        torch.as_tensor(seq.contexts[idx]),
+        torch.as_tensor(seq.items[idx], device=device),
+        torch.as_tensor(seq.events[idx], device=device),
+        torch.as_tensor(seq.values[idx], device=device),
+        torch.as_tensor(seq.contexts[idx], device=device),
     )
 
 
-_deterministic_lock = threading.Lock()
-_deterministic_users = 0
-_deterministic_before = False
-
-
 @contextmanager
-def deterministic_kernels() -> Iterator[None]:
-    """PyTorch's deterministic kernels while any training runs. With more than one thread, the default CPU
-    kernels accumulate gradients in an order that varies from run to run, and training drifts apart from there;
-    the deterministic ones cost about 9% of the time. The switch is process-wide, so it is counted: on while
-    one training or more runs, then back to what it was."""
-    global _deterministic_users, _deterministic_before
-    with _deterministic_lock:
-        if _deterministic_users == 0:
-            _deterministic_before = torch.are_deterministic_algorithms_enabled()
-            torch.use_deterministic_algorithms(True)
-        _deterministic_users += 1
+def one_thread() -> Iterator[None]:
+    """PyTorch's intra-op threads at one in this thread while a training runs (the setting is per thread; the
+    caller's is restored). A training is many small operations, and at each one two threads wait for each other:
+    when another process keeps the second core busy, every operation stalls (a training took eight times as long
+    with two threads, against no slower with one). One thread also makes a seed train the same network every
+    time, without PyTorch's slower deterministic kernels."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
     try:
         yield
     finally:
-        with _deterministic_lock:
-            _deterministic_users -= 1
-            if _deterministic_users == 0:
-                torch.use_deterministic_algorithms(_deterministic_before)
+        torch.set_num_threads(threads)
 
 
-def fit(network: HRNN, tables: Tables, seq: Sequences, config: NetworkConfig, popularity: np.ndarray) -> list[float]:
-    """Train `network` in place; the mean loss of each epoch. The same seed gives the same network.
+@dataclass(frozen=True)
+class Plan:
+    """How much a training does, decided from the data before it starts."""
+
+    epochs: int
+    batch_windows: int
+    steps: int  # optimizer steps over all epochs
+
+
+def plan(windows: Windows, config: NetworkConfig) -> Plan:
+    """Epochs inversely to the positions, so that a training sees about `TARGET_POSITIONS` of them (MovieLens 100k
+    trains 4 epochs, a million interactions 3), with small data capped by the work its epochs cost.
+
+    A position costs about the square of the width (the recurrent and output layers), so small data trains as
+    many epochs as `DEFAULT_WIDE_EPOCHS` epochs of the default width would cost: 6 at width 149, 30 (the most)
+    at 64 or narrower. A test's data set trains in seconds at any width, and narrow networks, which learn
+    planted data slowly, get the passes they need."""
+    positions = int(windows.lengths.sum())
+    affordable = round(DEFAULT_WIDE_EPOCHS * (DEFAULT_WIDTH / config.hidden) ** 2)
+    most = int(np.clip(affordable, MIN_EPOCHS, MAX_EPOCHS))
+    epochs = config.epochs or int(np.clip(round(TARGET_POSITIONS / max(positions, 1)), MIN_EPOCHS, most))
+    return Plan(epochs, config.batch_windows, epochs * math.ceil(len(windows) / config.batch_windows))
+
+
+class Fit:
+    """A training of `network` on `seq` that can stop part-way and resume (`advance`), then carry on with the
+    interactions that a second data set (all the data, when `seq` is the metrics split) adds (`carry_on`).
 
     The windows of all users train in shuffled batches (truncated back-propagation through time), each from the
-    state the window before it ended in, the epoch before.
+    state the window before it ended in, the epoch before. One one-cycle schedule spans the split's epochs and
+    the pass over the added interactions, so the network keeps learning, gently, where the split left it. The
+    same seed gives the same network.
     """
-    with deterministic_kernels():
-        return _fit(network, tables, seq, config, popularity)
+
+    def __init__(
+        self,
+        network: HRNN,
+        tables: Tables,
+        seq: Sequences,
+        config: NetworkConfig,
+        label: str,
+        then: Sequences | None = None,
+        device: torch.device | None = None,
+        interrupt: Callable[[], None] = lambda: None,
+    ):
+        self.seq, self.config, self.label, self.interrupt = seq, config, label, interrupt
+        torch.manual_seed(config.seed)
+        self.rng = np.random.default_rng(config.seed)
+        _warm_start(network, seq)
+        self.device = device or torch.device("cpu")
+        self.network, self.tables = network.to(self.device), tables.to(self.device)
+        runs = training_runs(seq, config)
+        self.windows = cut_windows(seq, runs, config.bptt)
+        self.plan = plan(self.windows, config)
+        self.added = added_windows(seq, then, config) if then is not None else None
+        self.then = then
+        added_steps = math.ceil(len(self.added) / self.plan.batch_windows) if self.added is not None else 0
+        self.total_steps = max(self.plan.steps + added_steps, 1)
+        self.negatives = Negatives(np.bincount(seq.items, minlength=network.shape.items), self.device)
+        self.weights = _recency(seq, config)
+        self.optimizer = OneCycleAdam(network.parameters(), config.learning_rate, self.total_steps, WARMUP)
+        self.plans = [self.rng.permutation(len(self.windows)) for _ in range(self.plan.epochs)]
+        self.follows = np.full(len(self.windows), -1)  # the next window of the same run
+        same_run = self.windows.runs[1:] == self.windows.runs[:-1]
+        self.follows[:-1][same_run] = np.arange(1, len(self.windows))[same_run]
+        # the first epoch starts every window from zero (an untrained network's states say nothing yet); each
+        # later epoch starts a window from the state the window before it ended in, the epoch before
+        self.carried = torch.zeros(len(self.windows), 2 * network.shape.hidden, device=self.device)
+        self.losses: list[float] = []
+        self.done = 0  # optimizer steps taken
+        self.epoch, self.batch = 0, 0  # where the split's epochs stand
+        self.epoch_loss = 0.0
+        self.started = time.monotonic()
+        self.reported = 0  # tenths of the training reported so far
+
+    def advance(self, until: float = 1.0) -> None:
+        """Train on the split's windows until `until` (0 to 1) of its steps are taken."""
+        goal = min(round(until * self.plan.steps), self.plan.steps)
+        per_epoch = math.ceil(len(self.windows) / self.plan.batch_windows)
+        self.network.train()
+        while self.done < goal:
+            order = self.plans[self.epoch]
+            if self.batch == 0:
+                self.states = self.carried.clone()
+            chosen = order[self.batch * self.plan.batch_windows : (self.batch + 1) * self.plan.batch_windows]
+            loss, ended = self._step(self.windows, chosen, self.states[self._on(chosen)], self.seq)
+            after = self.follows[chosen]
+            self.carried[self._on(after[after >= 0])] = ended[self._on(after >= 0)]
+            self.epoch_loss += loss
+            self.batch += 1
+            if self.batch == per_epoch:
+                self.losses.append(self.epoch_loss / per_epoch)
+                self.epoch, self.batch, self.epoch_loss = self.epoch + 1, 0, 0.0
+            self._report(self.losses[-1] if self.batch == 0 else self.epoch_loss / self.batch)
+        self.network.eval()
+
+    def carry_on(self) -> None:
+        """One pass, at the schedule's tail, over the windows that hold the interactions the split left out,
+        each from the state its user's earlier interactions lead to."""
+        self.advance(1.0)
+        if self.added is None or self.then is None or len(self.added) == 0:
+            return
+        runs = np.unique(self.added.runs)
+        with torch.no_grad():
+            item_vecs = self.tables.item_vectors(self.network)
+            starts = read_histories(self.network, self.tables, self.then, runs, item_vecs, self.added)[2]
+            assert starts is not None  # read_histories starts every window it is given
+        self.negatives = Negatives(np.bincount(self.then.items, minlength=self.network.shape.items), self.device)
+        self.weights = _recency(self.then, self.config)
+        self.network.train()
+        order = self.rng.permutation(len(self.added))
+        total, batches = 0.0, 0
+        for first in range(0, len(order), self.plan.batch_windows):
+            chosen = order[first : first + self.plan.batch_windows]
+            loss, _ = self._step(self.added, chosen, starts[self._on(chosen)], self.then)
+            total, batches = total + loss, batches + 1
+            self._report(total / batches)
+        self.network.eval()
+
+    def _on(self, array: np.ndarray) -> torch.Tensor:
+        return torch.as_tensor(array, device=self.device)
+
+    def on_cpu(self) -> tuple[HRNN, Tables]:
+        """The network and tables as they stand, on the CPU where models serve (a copy when training elsewhere)."""
+        if self.device.type == "cpu":
+            return self.network, self.tables
+        return copy.deepcopy(self.network).cpu(), self.tables.to(torch.device("cpu"))
+
+    def _step(self, windows: Windows, chosen: np.ndarray, carried: torch.Tensor, seq: Sequences):
+        self.interrupt()
+        loss, ended = _batch_loss(
+            self.network, self.tables, seq, windows, chosen, carried, self.negatives, self.weights, self.rng
+        )
+        self.optimizer.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(self.network.parameters(), 5.0)
+        self.optimizer.step()
+        self.done += 1
+        return float(loss.detach()), ended.detach()
+
+    def _report(self, loss: float) -> None:
+        """A progress line at each tenth of the training's steps, for a reader watching it."""
+        tenths = self.done * 10 // self.total_steps
+        if tenths > self.reported:
+            self.reported = tenths
+            epoch = min(self.epoch + (self.batch > 0), self.plan.epochs)
+            where = f"epoch {epoch}/{self.plan.epochs}" if self.done <= self.plan.steps else "held-out users' newest"
+            log.info(
+                "%s: %3d%%  %s  loss %.4f  %.1f s",
+                self.label, 10 * tenths, where, loss, time.monotonic() - self.started,
+            )  # fmt: skip
 
 
-def _fit(network: HRNN, tables: Tables, seq: Sequences, config: NetworkConfig, popularity: np.ndarray) -> list[float]:
-    torch.manual_seed(config.seed)
-    rng = np.random.default_rng(config.seed)
-    _warm_start(network, seq)
-    runs = training_runs(seq, config)
-    windows = cut_windows(seq, runs, config.bptt)
-    if len(windows) == 0:
-        return []
-    positions = int(windows.lengths.sum())
-    epochs = config.epochs or int(np.clip(round(TARGET_POSITIONS / max(positions, 1)), MIN_EPOCHS, MAX_EPOCHS))
-    negatives = Negatives(popularity)
-    weights = _recency(seq, config)
-    optimizer = torch.optim.Adam(network.parameters(), lr=config.learning_rate)
-    plans = [rng.permutation(len(windows)) for _ in range(epochs)]
-    steps = sum(math.ceil(len(plan) / config.batch_windows) for plan in plans)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.learning_rate, total_steps=steps, pct_start=WARMUP)
-    losses = []
-    started = time.monotonic()
-    follows = np.full(len(windows), -1)  # the next window of the same run
-    same_run = windows.runs[1:] == windows.runs[:-1]
-    follows[:-1][same_run] = np.arange(1, len(windows))[same_run]
-    # the first epoch starts every window from zero (an untrained network's states say nothing yet); each later
-    # epoch starts a window from the state the window before it ended in, the epoch before
-    carried = torch.zeros(len(windows), 2 * network.shape.hidden)
-    for epoch, order in enumerate(plans):
-        states = carried.clone()
-        network.train()
-        total = 0.0
-        for first in range(0, len(order), config.batch_windows):
-            chosen = order[first : first + config.batch_windows]
-            loss, ended = _batch_loss(network, tables, seq, windows, chosen, states[chosen], negatives, weights, rng)
-            after = follows[chosen]
-            carried[after[after >= 0]] = ended.detach()[after >= 0]
-            optimizer.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(network.parameters(), 5.0)
-            optimizer.step()
-            schedule.step()
-            total += float(loss.detach())
-        losses.append(total / math.ceil(len(order) / config.batch_windows))
-        log.info("epoch %d/%d  loss %.4f  %.1f s", epoch + 1, epochs, losses[-1], time.monotonic() - started)
-    network.eval()
-    return losses
+def added_windows(seq: Sequences, then: Sequences, config: NetworkConfig) -> Windows:
+    """The windows of `then` (all the data) that predict an interaction `seq` (the split) does not hold: those
+    of the users whose history `then` extends, from the step before the first new one."""
+    before = dict(zip(seq.run_users.tolist(), np.diff(seq.offsets).tolist()))
+    lengths = np.diff(then.offsets)
+    known = np.array([before.get(int(user), 0) for user in then.run_users])
+    runs = np.flatnonzero(lengths > known)
+    windows = cut_windows(then, runs, config.bptt)
+    new = windows.starts + windows.lengths >= known[windows.runs]
+    return Windows(windows.runs[new], windows.starts[new], windows.lengths[new], windows.kinds[new])
 
 
 class Negatives:
     """The items each prediction is scored against: the whole catalogue when it is small enough, else a
-    popularity-sampled share of it with the log-Q correction."""
+    popularity-sampled share of it with the log-Q correction.
 
-    FULL_UP_TO = 20_000
-    SAMPLED = 4096
+    Scoring against every item costs the catalogue's size times the width per position, against about 8 x width
+    squared for the recurrent layers: at the default width, 10,000 items are eight times the recurrent work, and
+    most of a training. Larger catalogues than `FULL_UP_TO` draw `SAMPLED` negatives per batch instead."""
 
-    def __init__(self, popularity: np.ndarray):
+    FULL_UP_TO = 4096
+    SAMPLED = 2048
+
+    def __init__(self, popularity: np.ndarray, device: torch.device):
         self.full = len(popularity) <= self.FULL_UP_TO
         # an item no one chose has no ID and no bias to learn: its metadata alone scores it, as in UPDATE
-        self.known = torch.as_tensor(popularity > 0, dtype=torch.float32)
+        self.known = torch.as_tensor(popularity > 0, dtype=torch.float32, device=device)
         weights = np.power(popularity.astype("float64") + 1.0, 0.75)
         weights[0] = 0.0
-        self.sampling = torch.as_tensor(weights / weights.sum(), dtype=torch.float32)
+        self.sampling = torch.as_tensor(weights / weights.sum(), dtype=torch.float32)  # drawn from on the CPU
+        self.log_q = torch.log(self.sampling * self.SAMPLED + 1e-12).to(device)
 
     def logits(
         self, query: torch.Tensor, item_vecs: torch.Tensor, bias: torch.Tensor, truth: torch.Tensor
@@ -240,12 +388,12 @@ class Negatives:
             logits = query @ item_vecs.T + bias
             logits[:, 0] = -1e9
             return logits, truth
-        drawn = torch.multinomial(self.sampling, self.SAMPLED, replacement=True)
-        log_q = torch.log(self.sampling * self.SAMPLED + 1e-12)
+        drawn = torch.multinomial(self.sampling, self.SAMPLED, replacement=True).to(query.device)
+        log_q = self.log_q
         positive = (query * item_vecs[truth]).sum(-1) + bias[truth] - log_q[truth]
         shared = query @ item_vecs[drawn].T + bias[drawn] - log_q[drawn]
         shared = shared.masked_fill(drawn[None, :] == truth[:, None], -1e9)
-        return torch.cat([positive[:, None], shared], 1), torch.zeros(len(truth), dtype=torch.long)
+        return torch.cat([positive[:, None], shared], 1), torch.zeros(len(truth), dtype=torch.long, device=query.device)
 
 
 def _recency(seq: Sequences, config: NetworkConfig) -> np.ndarray:
@@ -276,9 +424,13 @@ def _batch_loss(
     idx = np.where(valid, base, 0)
     target = np.where(valid, base + 1, 0)
 
-    hidden = network.shape.hidden
+    hidden, device = network.shape.hidden, network.device
+
+    def tensor(array: np.ndarray) -> torch.Tensor:
+        return torch.as_tensor(array, device=device)
+
     session, user = carried[:, :hidden], carried[:, hidden:]
-    first, opens = torch.as_tensor(kinds == FIRST), torch.as_tensor(kinds == OPENS)
+    first, opens = tensor(kinds == FIRST), tensor(kinds == OPENS)
     if bool(opens.any()):  # back-propagate through the session change
         changed_session, changed_user = network.new_session(session, user)
         session = torch.where(opens[:, None], changed_session, session)
@@ -287,38 +439,37 @@ def _batch_loss(
         users = seq.run_users[runs]
         if tables.user_bags or tables.user_numbers is not None:  # and the start of a user without a Users record
             users = np.where(rng.random(len(users)) < USER_DROPOUT, 0, users)
-        start_session, start_user = tables.first_state(network, torch.as_tensor(users))
+        start_session, start_user = tables.first_state(network, tensor(users))
         session = torch.where(first[:, None], start_session, session)
         user = torch.where(first[:, None], start_user, user)
 
     id_keep = negatives.known
     if tables.item_bags or tables.item_numbers is not None:  # teach the metadata to stand for the item alone
-        id_keep = (torch.rand(network.shape.items) > ID_DROPOUT).float() * negatives.known
+        id_keep = (torch.rand(network.shape.items) > ID_DROPOUT).float().to(device) * negatives.known
     item_vecs = tables.item_vectors(network, id_keep)
     contexts, next_contexts = seq.contexts[idx], seq.contexts[target]
     if contexts.shape[-1]:
         contexts = np.where(rng.random(contexts.shape) < CONTEXT_DROPOUT, 0, contexts)
         next_contexts = np.where(rng.random(next_contexts.shape) < CONTEXT_DROPOUT, 0, next_contexts)
     inputs = network.step_inputs(
-        item_vecs, torch.as_tensor(seq.items[idx]), torch.as_tensor(seq.events[idx]),
-        torch.as_tensor(seq.values[idx]), torch.as_tensor(contexts),
-    )  # fmt: skip
+        item_vecs, tensor(seq.items[idx]), tensor(seq.events[idx]), tensor(seq.values[idx]), tensor(contexts)
+    )
     joined = network.read_session(inputs, session, user)
-    ended = joined[torch.arange(len(chosen)), torch.as_tensor(lengths - 1)]
-    mask = torch.as_tensor(valid)
-    query = network.query(joined, torch.as_tensor(next_contexts))[mask]
+    ended = joined[torch.arange(len(chosen), device=device), tensor(lengths - 1)]
+    query = network.query(joined, tensor(next_contexts))[tensor(valid)]
     flat_targets = target[valid]
-    truth = torch.as_tensor(seq.items[flat_targets])
+    truth = tensor(seq.items[flat_targets])
 
     bias = network.item_bias.weight[:, 0] * negatives.known
     logits, column = negatives.logits(query, item_vecs, bias, truth)
     shown = _impression_matrix(seq, flat_targets)
     if shown is not None:  # items shown and not chosen count once more among the negatives
+        shown = shown.to(device)
         impressed = torch.einsum("ph,pkh->pk", query, item_vecs[shown]) + bias[shown]
         logits = torch.cat([logits, impressed.masked_fill(shown == 0, -1e9)], 1)
     log_p = torch.log_softmax(logits, 1)
     losses = -log_p.gather(1, column[:, None])[:, 0]
-    w = torch.as_tensor(weights[flat_targets])
+    w = tensor(weights[flat_targets])
     return (losses * w).sum() / w.sum(), ended
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+DEFAULT_WIDTH = 149  # hidden_dimension's default, as AWS documents it
+
 
 @dataclass
 class NetworkConfig:
     """The network's size and the training run's settings, from a version's hyperparameters."""
 
-    hidden: int = 149
+    hidden: int = DEFAULT_WIDTH
     bptt: int = 32
     recency_mask: bool = True
     min_percentile: float = 0.0

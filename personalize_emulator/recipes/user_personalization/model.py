@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -11,7 +13,7 @@ import torch
 from torch import nn
 
 from personalize_emulator.recipes.base import Model
-from personalize_emulator.recipes.user_personalization.bptt import Tables
+from personalize_emulator.recipes.user_personalization.bptt import Tables, one_thread, resolve_device
 from personalize_emulator.recipes.user_personalization.config import NetworkConfig
 from personalize_emulator.recipes.user_personalization.exploration import Exposure, explore
 from personalize_emulator.recipes.user_personalization.features import (
@@ -21,6 +23,8 @@ from personalize_emulator.recipes.user_personalization.features import (
     UserFeatures,
 )
 from personalize_emulator.recipes.user_personalization.network import HRNN
+
+_scored_together = threading.local()  # this thread's open `scoring_together`: the model and its rows
 
 
 @dataclass
@@ -56,13 +60,12 @@ class UserPersonalizationModel(Model):
         self._metadata_rows = len(people.index) + 1  # users known when the tables were built
         with torch.no_grad():
             self.item_vectors = tables.item_vectors(network)
-            # Scoring runs in NumPy: PyTorch's thread pool, idling between tiny operations, slows a request
-            # more than the operations themselves cost.
-            self._items = self.item_vectors.numpy()
-            self._bias = network.item_bias.weight[:, 0].numpy().copy()
-            self._head_weight = network.head.weight.numpy().T.copy()
-            self._head_bias = network.head.bias.numpy().copy()
-            self._context_out = [cast(nn.Embedding, e).weight.numpy() for e in network.context_out]
+            # A request's two products run on this thread alone (`one_thread`): NumPy's BLAS and PyTorch's
+            # default both split them over two threads, and a request then waits whenever the other core is busy.
+            self._bias = network.item_bias.weight[:, 0].clone()
+            self._head_weight = network.head.weight.clone()
+            self._head_bias = network.head.bias.clone()
+            self._context_out = [cast(nn.Embedding, e).weight.clone() for e in network.context_out]
 
     # -- state -----------------------------------------------------------------------------------------
     def _state(self, user_id: str | None) -> UserState:
@@ -77,14 +80,44 @@ class UserPersonalizationModel(Model):
 
     def logits(self, user_id: str | None, context: dict[str, str] | None = None) -> np.ndarray:
         """The network's logit of each catalogue index being the user's next item (index 0: -inf)."""
+        key = (user_id, tuple(self.codes.context_indices(context)))
+        if getattr(_scored_together, "model", None) is self and key in _scored_together.rows:
+            return _scored_together.rows[key].copy()
         state = self._state(user_id)
-        joined = np.concatenate([state.session.numpy()[0], state.user.numpy()[0]])
-        query = joined @ self._head_weight + self._head_bias  # HRNN.query, in evaluation mode
-        for table, index in zip(self._context_out, self.codes.context_indices(context)):
-            query = query + table[index]
-        logits = self._items @ query + self._bias
+        with one_thread(), torch.no_grad():
+            joined = torch.cat([state.session[0], state.user[0]])
+            query = torch.addmv(self._head_bias, self._head_weight, joined)  # HRNN.query, in evaluation mode
+            for table, index in zip(self._context_out, key[1]):
+                query = query + table[index]
+            logits = torch.addmv(self._bias, self.item_vectors, query).numpy()
         logits[0] = -np.inf
         return logits
+
+    @contextmanager
+    def scoring_together(
+        self, requests: Sequence[tuple[str | None, dict[str, str] | None]], device: str
+    ) -> Iterator[None]:
+        """The requests' logits in one matrix product, on `device` (a GPU when there is one), for this thread's
+        calls until the block ends: a batch inference job scores its lines so, a chunk at a time."""
+        keys = list(dict.fromkeys((user, tuple(self.codes.context_indices(context))) for user, context in requests))
+        if not keys:
+            yield
+            return
+        on = resolve_device(device)
+        with one_thread(), torch.no_grad():
+            states = [self._state(user) for user, _ in keys]
+            joined = torch.cat([torch.cat([s.session, s.user], 1) for s in states]).to(on)
+            query = torch.addmm(self._head_bias.to(on), joined, self._head_weight.to(on).T)
+            indices = torch.as_tensor([list(contexts) for _, contexts in keys], dtype=torch.long, device=on)
+            for j, table in enumerate(self._context_out):
+                query = query + table.to(on)[indices[:, j]]
+            logits = torch.addmm(self._bias.to(on), query, self.item_vectors.to(on).T).cpu().numpy()
+        logits[:, 0] = -np.inf
+        _scored_together.model, _scored_together.rows = self, dict(zip(keys, logits))
+        try:
+            yield
+        finally:
+            _scored_together.model, _scored_together.rows = None, {}
 
     def relevance(self, user_id: str | None, context: dict[str, str] | None = None) -> np.ndarray:
         """The model's probability of each catalogue index being the user's next item (index 0 gets none)."""

@@ -78,6 +78,10 @@ class HRNN(nn.Module):
         self.user_cell = nn.GRUCell(width, width)
         self.head = nn.Linear(2 * width, width)
 
+    @property
+    def device(self) -> torch.device:
+        return self.item_id.weight.device
+
     # -- the item side ---------------------------------------------------------------------------------
     def item_vectors(
         self, bags: list[torch.Tensor], numbers: torch.Tensor | None, id_keep: torch.Tensor | None = None
@@ -98,7 +102,7 @@ class HRNN(nn.Module):
         self, bags: list[torch.Tensor], numbers: torch.Tensor | None, count: int
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Session and user states before a user's first interaction, from Users metadata."""
-        base = torch.zeros(count, self.shape.hidden)
+        base = torch.zeros(count, self.shape.hidden, device=self.device)
         for bag, tokens in zip(self.user_bags, bags):
             base = base + bag(tokens)
         if self.user_numbers is not None and numbers is not None:
@@ -139,8 +143,9 @@ class HRNN(nn.Module):
     def query(self, joined: torch.Tensor, next_contexts: torch.Tensor) -> torch.Tensor:
         """The vector scored against items: the joined states, and the context of the step being predicted."""
         if self.training:  # one dropout mask per row for all its steps: as regular, and far fewer random draws
+            # (drawn on the CPU whatever the device, so that a seed draws the same masks on a GPU)
             keep = (torch.rand(joined.shape[0], *([1] * (joined.dim() - 2)), joined.shape[-1]) > DROPOUT).float()
-            joined = joined * keep / (1 - DROPOUT)
+            joined = joined * keep.to(joined.device) / (1 - DROPOUT)
         q = self.head(joined)
         for j, embedding in enumerate(self.context_out):
             q = q + embedding(next_contexts[..., j])

@@ -17,7 +17,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from personalize_emulator.recipes.base import PERSONALIZED_RANKING, Model, TrainingConfig, TrainingData, TrainingFailed
+from personalize_emulator.recipes.base import (
+    PERSONALIZED_RANKING,
+    Model,
+    Split,
+    SplitTraining,
+    TrainingConfig,
+    TrainingData,
+    TrainingFailed,
+)
 from personalize_emulator.recipes.hyperparameters import Spec, defaults, parse_all
 from personalize_emulator.recipes.user_personalization import HYPERPARAMETERS, SEARCH_SPACE, UserPersonalization
 
@@ -87,7 +95,18 @@ class HrnnColdstart(UserPersonalization):
     spec = HYPERPARAMETERS | COLD_START
     search_space = SEARCH_SPACE
 
-    def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> Model:
+    def start(self, prepared: Split, config: TrainingConfig) -> SplitTraining:
+        for data in (prepared.train, prepared.full):  # refused before any training, as AWS would
+            self.cold(data, config)
+        return super().start(prepared, config)
+
+    def restrict(self, model: Any, data: TrainingData, config: TrainingConfig) -> Model:  # the network's model
+        cold = np.isin(np.array(model.catalogue.ids, dtype=object), list(self.cold(data, config)))
+        model.recommendable = cold if model.recommendable is None else cold & model.recommendable
+        return model
+
+    def cold(self, data: TrainingData, config: TrainingConfig) -> set[str]:
+        """The cold items of `data`, or `TrainingFailed` when there is no Items dataset or too few or too many."""
         if data.items is None:
             raise TrainingFailed("The aws-hrnn-coldstart recipe needs an Items dataset in the dataset group.")
         cold = cold_items(data, self.values(config.hyperparameters), time.time())
@@ -97,9 +116,7 @@ class HrnnColdstart(UserPersonalization):
                 f"these hyperparameters make {len(cold)} (raise cold_start_max_interactions or "
                 "cold_start_max_duration for more)."
             )
-        model: Any = super().train(data, config, previous)  # the network's model (its module loads torch)
-        model.recommendable = np.isin(np.array(model.catalogue.ids, dtype=object), list(cold))
-        return model
+        return cold
 
 
 def cold_items(data: TrainingData, values: dict[str, Any], now: float) -> set[str]:
