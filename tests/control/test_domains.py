@@ -150,3 +150,5 @@ def test_list_recipes_by_domain_gives_its_five_use_cases(aws):
         "aws-vod-because-you-watched-x", "aws-vod-more-like-x", "aws-vod-most-popular", "aws-vod-top-picks",
         "aws-vod-trending-now",
     ]  # fmt: skip
+    recipe = aws.personalize.describe_recipe(recipeArn=listed[0]["recipeArn"])["recipe"]
+    assert recipe["description"].startswith(("Because you watched X:", "More like X:", "Most popular:", "Top picks"))
