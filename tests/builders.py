@@ -230,7 +230,7 @@ def domain_group(aws: SimpleNamespace, domain: str, frames: dict[str, pd.DataFra
     """An ACTIVE Domain dataset group with a dataset of each type in `frames` (AWS's default schemas), imported."""
     arn = aws.personalize.create_dataset_group(name=name, domain=domain)["datasetGroupArn"]
     wait_until(lambda: aws.personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"])
-    role = bucket_and_role(aws)
+    role = bucket_and_role(aws) if frames else None
     for kind, frame in frames.items():
         schema = aws.personalize.create_schema(
             name=f"{name}-{kind.lower()}", schema=avro(kind.title(), DOMAIN_FIELDS[domain][kind]), domain=domain
@@ -239,7 +239,7 @@ def domain_group(aws: SimpleNamespace, domain: str, frames: dict[str, pd.DataFra
             name=f"{name}-{kind.lower()}", datasetGroupArn=arn, datasetType=kind, schemaArn=schema
         )["datasetArn"]
         wait_until(lambda d=dataset_arn: aws.personalize.describe_dataset(datasetArn=d)["dataset"])
-        import_frame(aws, dataset_arn, frame, role, kind.lower())
+        import_frame(aws, dataset_arn, frame, str(role), kind.lower())
     return arn
 
 

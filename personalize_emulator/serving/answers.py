@@ -1,24 +1,40 @@
-"""One request answered by a trained solution version: the rules shared by campaigns (the runtime) and batch
-inference jobs. Each function takes the version and the request's members, and returns (item id, score) pairs.
+"""One request answered by a trained model: the rules shared by campaigns and recommenders (the runtime) and batch
+inference jobs. Each function takes what serves (a solution version or a recommender) and the request's members,
+and returns (item id, score) pairs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+from typing import Protocol
+
 import numpy as np
 
+from personalize_emulator.data import interaction_history
 from personalize_emulator.errors import InvalidInputException
-from personalize_emulator.recipes.base import PERSONALIZED_RANKING, RELATED_ITEMS, USER_PERSONALIZATION
-from personalize_emulator.resources.solutions import SolutionVersion
+from personalize_emulator.recipes.base import PERSONALIZED_RANKING, RELATED_ITEMS, USER_PERSONALIZATION, Model
+from personalize_emulator.resources.datasets import dataset_of
 from personalize_emulator.serving import filtering
 
 
-def recipe_type(version: SolutionVersion) -> str:
-    return version.solution.recipe.recipe_type
+class Served(Protocol):
+    """What answers: a solution version (through a campaign or a batch job) or a recommender."""
+
+    arn: str
+
+    @property
+    def dataset_group_arn(self) -> str: ...
+
+    @property
+    def recipe_type(self) -> str: ...
+
+    @property
+    def trained(self) -> Model: ...
 
 
 def recommend(
     backend,
-    version: SolutionVersion,
+    version: Served,
     *,
     user_id: str | None = None,
     item_id: str | None = None,
@@ -28,23 +44,25 @@ def recommend(
     filter_values: dict[str, str] | None = None,
     exploration: dict[str, str] | None = None,
     rng: np.random.Generator | None = None,
+    excluded: AbstractSet[str] = frozenset(),
 ) -> list[tuple[str, float | None]]:
-    """The recommendations of `version` for a user (USER_PERSONALIZATION) or an item (RELATED_ITEMS), without the
-    items the filter removes (exploration included: it draws only from what the filter leaves)."""
-    kind = recipe_type(version)
+    """The recommendations of `version` for a user (USER_PERSONALIZATION) or an item (RELATED_ITEMS), without
+    `excluded` (what a use case filters out on its own) and the items the filter removes (exploration included: it
+    draws only from what is left)."""
+    kind = version.recipe_type
     if kind == PERSONALIZED_RANKING:
         raise InvalidInputException("This campaign ranks items: call GetPersonalizedRanking with an inputList.")
     if kind == USER_PERSONALIZATION and not user_id:
         raise InvalidInputException("userId is required for a campaign of a USER_PERSONALIZATION recipe.")
     if kind == RELATED_ITEMS and not item_id:
         raise InvalidInputException("itemId is required for a campaign of a RELATED_ITEMS recipe.")
-    exclude = None
+    exclude = excluded
     if filter_arn:
-        exclude = filtering.excluded(
+        exclude = exclude | filtering.excluded(
             backend,
             filter_arn,
             filter_values,
-            group_arn=version.solution.dataset_group_arn,
+            group_arn=version.dataset_group_arn,
             candidates=filtering.candidates_of(backend, version.trained),
             user_id=user_id,
             item_id=item_id,
@@ -54,9 +72,18 @@ def recommend(
     )
 
 
+def chosen_before(backend, group_arn: str, user_id: str | None, event_type: str) -> frozenset[str]:
+    """The items `user_id` had events of `event_type` with (the 100 most recent, case ignored), which use cases such
+    as Top picks for you leave out on their own ("automatically filters videos the user watched")."""
+    dataset = dataset_of(backend, group_arn, "INTERACTIONS")
+    if dataset is None or not user_id:
+        return frozenset()
+    return interaction_history.recent_items(dataset.table, user_id).get(event_type.lower(), frozenset())
+
+
 def rank(
     backend,
-    version: SolutionVersion,
+    version: Served,
     *,
     user_id: str,
     input_list: list[str],
@@ -67,7 +94,7 @@ def rank(
 ) -> list[tuple[str, float | None]]:
     """`input_list` ordered for the user, without the items the filter removes; items the model does not know come
     last with score 0, as AWS does."""
-    if recipe_type(version) != PERSONALIZED_RANKING:
+    if version.recipe_type != PERSONALIZED_RANKING:
         raise InvalidInputException(
             f"{subject or 'The solution version ' + version.arn} does not rank items: GetPersonalizedRanking needs "
             "a campaign of a PERSONALIZED_RANKING recipe, such as aws-personalized-ranking."
@@ -77,7 +104,7 @@ def rank(
             backend,
             filter_arn,
             filter_values,
-            group_arn=version.solution.dataset_group_arn,
+            group_arn=version.dataset_group_arn,
             candidates=filtering.Candidates(dict.fromkeys(input_list)),
             user_id=user_id,
         )

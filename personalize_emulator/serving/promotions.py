@@ -30,7 +30,8 @@ def recommend_with_promotion(
     **request: Any,
 ) -> list[tuple[str, float | None, str | None]]:
     """(item id, score, promotion name or None) for `num_results` items, a share of them promoted. `request` holds
-    the other arguments of `answers.recommend` (user, item, context, the request's filter, exploration)."""
+    the other arguments of `answers.recommend` (user, item, context, the request's filter, exploration, and what a
+    use case filters out on its own, which promoted items are not spared)."""
     for member in ("name", "percentPromotedItems", "filterArn"):
         if promotion.get(member) is None:
             raise InvalidInputException(f"A promotion needs {member}.")
@@ -44,6 +45,7 @@ def recommend_with_promotion(
         num_results=share,
         filter_arn=promotion["filterArn"],
         filter_values=promotion.get("filterValues"),
+        excluded=request.get("excluded", frozenset()),
     )
     chosen = {item for item, _ in promoted}
     rest = answers.recommend(backend, version, num_results=num_results, rng=rng, **request)

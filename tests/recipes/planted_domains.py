@@ -40,10 +40,10 @@ def vod(users_per_genre: int = 35, movies_per_genre: int = 20, watched: int = 16
 
 
 def ecommerce(users_per_category: int = 30, products: int = 20, seed: int = 0) -> SimpleNamespace:
-    """Two categories: users `a-user*` view and buy only products `a*`, `b-user*` only `b*`, 20 views and 14
-    purchases each. Every user buys `basket-1` and `basket-2` together (frequently bought together); `bestseller`
-    is bought by everyone, `showcase` is viewed 10 times by each of the first 12 users (the most views: 120) while
-    `everywhere` is viewed once by every user (the most viewers: 60)."""
+    """Two categories: users `a-user*` view and buy only products `a*` (CATEGORY_L1 "A"), `b-user*` only `b*`, 20
+    views and 15 purchases each. Every `a` user buys `basket-1` and `basket-2` together (frequently bought
+    together); `bestseller` is bought by everyone; `showcase` is viewed 10 times by each of the first 12 users (the
+    most views: 120) while `everywhere` is viewed once by every user (the most viewers: 60). The five are "HOME"."""
     rng = np.random.default_rng(seed)
     rows = []
     for category in "ab":
@@ -51,9 +51,10 @@ def ecommerce(users_per_category: int = 30, products: int = 20, seed: int = 0) -
             user, when = f"{category}-user{u}", START + 60 * u
             for step, item in enumerate(rng.choice(products, 20, replace=True)):
                 rows.append((user, f"{category}{item}", when + DAY * step, "View"))
-            for step, item in enumerate(rng.choice(products, 14, replace=False)):
+            for step, item in enumerate(rng.choice(products, 15, replace=False)):
                 rows.append((user, f"{category}{item}", when + DAY * step + HOUR, "Purchase"))
-            rows += [(user, item, when + DAY * 14, "Purchase") for item in ("basket-1", "basket-2", "bestseller")]
+            bought = ("basket-1", "basket-2", "bestseller") if category == "a" else ("bestseller",)
+            rows += [(user, item, when + DAY * 14, "Purchase") for item in bought]
             rows.append((user, "everywhere", when + DAY * 15, "View"))
             if category == "a" and u < 12:
                 rows += [(user, "showcase", when + DAY * 16 + step, "View") for step in range(10)]

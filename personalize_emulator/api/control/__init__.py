@@ -10,6 +10,7 @@ from personalize_emulator.api.control import (  # noqa: F401  (imported for thei
     filters,
     import_jobs,
     recipes,
+    recommenders,
     schemas,
     solution_versions,
     solutions,
