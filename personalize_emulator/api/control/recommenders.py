@@ -137,26 +137,24 @@ def update_recommender(backend, recommender_arn, recommender_config):
 
 @operation("StopRecommender")
 def stop_recommender(backend, recommender_arn):
-    recommender = backend.get(recommender_arn, Recommender)
-    with backend.lock:
-        if recommender.status != ACTIVE:
-            raise ResourceInUseException(
-                f"The recommender {recommender.arn} is {recommender.status}; only an ACTIVE recommender can be stopped."
-            )
-        start_steps(backend.jobs, backend.lock, recommender, (STOP_PENDING, STOP_IN_PROGRESS, INACTIVE))
-    return {"recommenderArn": recommender.arn}
+    return _switch(backend, recommender_arn, ACTIVE, (STOP_PENDING, STOP_IN_PROGRESS, INACTIVE), "stopped")
 
 
 @operation("StartRecommender")
 def start_recommender(backend, recommender_arn):
+    return _switch(backend, recommender_arn, INACTIVE, (START_PENDING, START_IN_PROGRESS, ACTIVE), "started")
+
+
+def _switch(backend, recommender_arn: str, needed: str, statuses: tuple[str, ...], done: str) -> dict:
+    """Stopping and starting: from `needed` through `statuses`, with nothing trained (the model stays)."""
     recommender = backend.get(recommender_arn, Recommender)
     with backend.lock:
-        if recommender.status != INACTIVE:
+        if recommender.status != needed:
             raise ResourceInUseException(
-                f"The recommender {recommender.arn} is {recommender.status}; only an INACTIVE recommender can be "
-                "started."
+                f"The recommender {recommender.arn} is {recommender.status}; only an {needed} recommender can be "
+                f"{done}."
             )
-        start_steps(backend.jobs, backend.lock, recommender, (START_PENDING, START_IN_PROGRESS, ACTIVE))
+        start_steps(backend.jobs, backend.lock, recommender, statuses)
     return {"recommenderArn": recommender.arn}
 
 
