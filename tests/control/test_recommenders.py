@@ -148,6 +148,10 @@ def test_a_recommender_needs_a_use_case_of_its_domain_group(aws):
         f"aws-ecomm-popular-items-by-views is a use case of the ECOMMERCE domain; the dataset group {movies_arn} is "
         "of the VIDEO_ON_DEMAND domain.",
     )
+    assert refusal(aws.personalize.create_solution, name="s", datasetGroupArn=movies_arn, recipeArn=POPULAR) == (
+        "InvalidInputException",
+        "aws-vod-most-popular is a use case of Domain dataset groups: create a recommender with it, not a solution.",
+    )
     missing = "arn:aws:personalize:::recipe/aws-vod-least-popular"
     assert refusal(create, name="r", datasetGroupArn=movies_arn, recipeArn=missing) == (
         "ResourceNotFoundException",

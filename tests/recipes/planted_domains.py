@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from tests.recipes.planted import DAY, START
+from tests.recipes.planted import DAY, START, tastes
 
 HOUR = 3_600
 COLUMNS = ["USER_ID", "ITEM_ID", "TIMESTAMP", "EVENT_TYPE"]
@@ -54,10 +54,11 @@ def ecommerce(users_per_category: int = 30, products: int = 20, seed: int = 0) -
             for step, item in enumerate(rng.choice(products, 15, replace=False)):
                 rows.append((user, f"{category}{item}", when + DAY * step + HOUR, "Purchase"))
             bought = ("basket-1", "basket-2", "bestseller") if category == "a" else ("bestseller",)
-            rows += [(user, item, when + DAY * 14, "Purchase") for item in bought]
-            rows.append((user, "everywhere", when + DAY * 15, "View"))
+            # the shared items come first, so that each history ends in its category
+            rows += [(user, item, when - DAY, "Purchase") for item in bought]
+            rows.append((user, "everywhere", when - DAY + 60, "View"))
             if category == "a" and u < 12:
-                rows += [(user, "showcase", when + DAY * 16 + step, "View") for step in range(10)]
+                rows += [(user, "showcase", when - DAY + 120 + step, "View") for step in range(10)]
     items = pd.DataFrame(
         {
             "ITEM_ID": [f"{c}{k}" for c in "ab" for k in range(products)]
@@ -67,3 +68,14 @@ def ecommerce(users_per_category: int = 30, products: int = 20, seed: int = 0) -
         }
     )
     return SimpleNamespace(interactions=pd.DataFrame(rows, columns=COLUMNS), items=items)
+
+
+def vod_tastes(users_per_genre: int = 30) -> SimpleNamespace:
+    """`planted.tastes` as videos: users `a-user*` choose only movies `a*` ("Action"), `b-user*` only `b*`
+    ("Drama"), 20 times each, coming back to some; every other choice is a `Watch`, the others `Click`s."""
+    data = tastes(users_per_group=users_per_genre)
+    interactions = data.interactions[["USER_ID", "ITEM_ID", "TIMESTAMP"]].assign(EVENT_TYPE="Click")
+    interactions.loc[interactions.index % 2 == 0, "EVENT_TYPE"] = "Watch"
+    genres = data.items["GENRE"].map({"A": "Action", "B": "Drama"})
+    items = data.items.assign(GENRES=genres)[["ITEM_ID", "GENRES", "CREATION_TIMESTAMP"]]
+    return SimpleNamespace(interactions=interactions, items=items)
