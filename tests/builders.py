@@ -248,5 +248,5 @@ def recommender(aws: SimpleNamespace, group_arn: str, use_case: str, name: str |
     arn = aws.personalize.create_recommender(
         name=name or use_case, datasetGroupArn=group_arn, recipeArn=f"arn:aws:personalize:::recipe/{use_case}", **kwargs
     )["recommenderArn"]
-    wait_until(lambda: aws.personalize.describe_recommender(recommenderArn=arn)["recommender"], timeout=300)
+    wait_until(lambda: aws.personalize.describe_recommender(recommenderArn=arn)["recommender"], timeout=900)
     return arn

@@ -34,7 +34,7 @@ class Served(Protocol):
 
 def recommend(
     backend,
-    version: Served,
+    served: Served,
     *,
     user_id: str | None = None,
     item_id: str | None = None,
@@ -46,10 +46,10 @@ def recommend(
     rng: np.random.Generator | None = None,
     excluded: AbstractSet[str] = frozenset(),
 ) -> list[tuple[str, float | None]]:
-    """The recommendations of `version` for a user (USER_PERSONALIZATION) or an item (RELATED_ITEMS), without
+    """The recommendations of `served` for a user (USER_PERSONALIZATION) or an item (RELATED_ITEMS), without
     `excluded` (what a use case filters out on its own) and the items the filter removes (exploration included: it
     draws only from what is left)."""
-    kind = version.recipe_type
+    kind = served.recipe_type
     if kind == PERSONALIZED_RANKING:
         raise InvalidInputException("This campaign ranks items: call GetPersonalizedRanking with an inputList.")
     if kind == USER_PERSONALIZATION and not user_id:
@@ -62,12 +62,12 @@ def recommend(
             backend,
             filter_arn,
             filter_values,
-            group_arn=version.dataset_group_arn,
-            candidates=filtering.candidates_of(backend, version.trained),
+            group_arn=served.dataset_group_arn,
+            candidates=filtering.candidates_of(backend, served.trained),
             user_id=user_id,
             item_id=item_id,
         )
-    return version.trained.recommend(
+    return served.trained.recommend(
         user_id, num_results, context or {}, exclude=exclude, exploration=exploration, rng=rng, item_id=item_id
     )
 
@@ -83,7 +83,7 @@ def chosen_before(backend, group_arn: str, user_id: str | None, event_type: str)
 
 def rank(
     backend,
-    version: Served,
+    served: Served,
     *,
     user_id: str,
     input_list: list[str],
@@ -94,9 +94,9 @@ def rank(
 ) -> list[tuple[str, float | None]]:
     """`input_list` ordered for the user, without the items the filter removes; items the model does not know come
     last with score 0, as AWS does."""
-    if version.recipe_type != PERSONALIZED_RANKING:
+    if served.recipe_type != PERSONALIZED_RANKING:
         raise InvalidInputException(
-            f"{subject or 'The solution version ' + version.arn} does not rank items: GetPersonalizedRanking needs "
+            f"{subject or 'The solution version ' + served.arn} does not rank items: GetPersonalizedRanking needs "
             "a campaign of a PERSONALIZED_RANKING recipe, such as aws-personalized-ranking."
         )
     if filter_arn:
@@ -104,11 +104,11 @@ def rank(
             backend,
             filter_arn,
             filter_values,
-            group_arn=version.dataset_group_arn,
+            group_arn=served.dataset_group_arn,
             candidates=filtering.Candidates(dict.fromkeys(input_list)),
             user_id=user_id,
         )
         input_list = [item for item in input_list if item not in removed]
-    ranked = version.trained.rank(user_id, input_list, context or {})
+    ranked = served.trained.rank(user_id, input_list, context or {})
     placed = {item for item, _ in ranked}
     return ranked + [(item, 0.0) for item in dict.fromkeys(input_list) if item not in placed]

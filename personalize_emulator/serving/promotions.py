@@ -22,7 +22,7 @@ from personalize_emulator.serving import answers
 
 def recommend_with_promotion(
     backend,
-    version: Any,
+    served: answers.Served,
     promotion: dict[str, Any],
     *,
     num_results: int,
@@ -38,7 +38,7 @@ def recommend_with_promotion(
     share = math.ceil(num_results * promotion["percentPromotedItems"] / 100)
     promoted = answers.recommend(
         backend,
-        version,
+        served,
         user_id=request.get("user_id"),
         item_id=request.get("item_id"),
         context=request.get("context"),
@@ -48,7 +48,7 @@ def recommend_with_promotion(
         excluded=request.get("excluded", frozenset()),
     )
     chosen = {item for item, _ in promoted}
-    rest = answers.recommend(backend, version, num_results=num_results, rng=rng, **request)
+    rest = answers.recommend(backend, served, num_results=num_results, rng=rng, **request)
     rest = [entry for entry in rest if entry[0] not in chosen][: num_results - len(promoted)]
     total = len(rest) + len(promoted)
     slots = set(rng.choice(total, size=len(promoted), replace=False).tolist())
