@@ -48,6 +48,7 @@ bench: setup  ## re-measure what the docs quote (needs a quiet machine)
 	$(PY) bench/filter_bench.py
 	$(PY) bench/training_bench.py
 	$(PY) bench/scale_bench.py
+	$(PY) bench/recommenders_bench.py
 
 clean:  ## remove .venv and build/
 	rm -rf $(VENV) build

@@ -240,3 +240,49 @@ def clusters_group(aws: SimpleNamespace, new_items: list[dict] | None = None) ->
         items = pd.concat([data.items, pd.DataFrame(new_items)], ignore_index=True)
         import_frame(aws, dataset(aws, group_arn, "ITEMS", planted.avro_fields(planted.ITEMS)), items, role, "items")
     return group_arn
+
+
+DOMAIN_FIELDS = {
+    "VIDEO_ON_DEMAND": {
+        "INTERACTIONS": INTERACTIONS_FIELDS,
+        "ITEMS": [
+            {"name": "ITEM_ID", "type": "string"},
+            {"name": "GENRES", "type": ["string"], "categorical": True},
+            {"name": "CREATION_TIMESTAMP", "type": "long"},
+        ],
+    },
+    "ECOMMERCE": {
+        "INTERACTIONS": INTERACTIONS_FIELDS,
+        "ITEMS": [
+            {"name": "ITEM_ID", "type": "string"},
+            {"name": "PRICE", "type": "float"},
+            {"name": "CATEGORY_L1", "type": ["string"], "categorical": True},
+        ],
+    },
+}  # AWS's default domain schemas (the guide's datasets-and-schemas pages), fields in another order
+
+
+def domain_group(aws: SimpleNamespace, domain: str, frames: dict[str, pd.DataFrame], name: str = "domain") -> str:
+    """An ACTIVE Domain dataset group with a dataset of each type in `frames` (AWS's default schemas), imported."""
+    arn = aws.personalize.create_dataset_group(name=name, domain=domain)["datasetGroupArn"]
+    wait_until(lambda: aws.personalize.describe_dataset_group(datasetGroupArn=arn)["datasetGroup"])
+    role = bucket_and_role(aws) if frames else None
+    for kind, frame in frames.items():
+        schema = aws.personalize.create_schema(
+            name=f"{name}-{kind.lower()}", schema=avro(kind.title(), DOMAIN_FIELDS[domain][kind]), domain=domain
+        )["schemaArn"]
+        dataset_arn = aws.personalize.create_dataset(
+            name=f"{name}-{kind.lower()}", datasetGroupArn=arn, datasetType=kind, schemaArn=schema
+        )["datasetArn"]
+        wait_until(lambda d=dataset_arn: aws.personalize.describe_dataset(datasetArn=d)["dataset"])
+        import_frame(aws, dataset_arn, frame, str(role), kind.lower())
+    return arn
+
+
+def recommender(aws: SimpleNamespace, group_arn: str, use_case: str, name: str | None = None, **kwargs) -> str:
+    """An ACTIVE recommender of `use_case` (a recipe name such as `aws-vod-top-picks`)."""
+    arn = aws.personalize.create_recommender(
+        name=name or use_case, datasetGroupArn=group_arn, recipeArn=f"arn:aws:personalize:::recipe/{use_case}", **kwargs
+    )["recommenderArn"]
+    wait_until(lambda: aws.personalize.describe_recommender(recommenderArn=arn)["recommender"], timeout=900)
+    return arn

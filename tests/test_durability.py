@@ -10,7 +10,7 @@ from personalize_emulator.adapters.child_process import ServerProcess
 from personalize_emulator.resources.lifecycle import Jobs
 from tests import builders
 from tests.conftest import _clients, wait_gone, wait_until
-from tests.recipes import planted
+from tests.recipes import planted, planted_domains
 
 UP = "arn:aws:personalize:::recipe/aws-user-personalization"
 
@@ -158,6 +158,28 @@ def test_users_removed_by_a_data_deletion_job_stay_removed(server):
     server.restart()
     job = aws.personalize.describe_data_deletion_job(dataDeletionJobArn=caught)["dataDeletionJob"]
     assert job["status"] == "FAILED" and "stopped while this was in progress" in job["failureReason"]
+
+
+def test_a_recommender_comes_back_stopped_with_its_events_and_starts_again(server):
+    aws = server.aws
+    data = planted_domains.vod()
+    group_arn = builders.domain_group(aws, "VIDEO_ON_DEMAND", {"INTERACTIONS": data.interactions})
+    trending = builders.recommender(aws, group_arn, "aws-vod-trending-now")
+    tracker = builders.tracker(aws, group_arn)
+    newest = int(data.interactions["TIMESTAMP"].max())
+    events = [{"eventType": "Watch", "itemId": "breaking", "sentAt": newest + k} for k in range(10)]
+    for fan in range(5):
+        aws.events.put_events(trackingId=tracker["trackingId"], userId=f"fan{fan}", sessionId="s", eventList=events)
+    before = ids(aws.runtime.get_recommendations(recommenderArn=trending, numResults=5))
+    assert before[0] == "breaking"
+    aws.personalize.stop_recommender(recommenderArn=trending)
+    wait_until(lambda: aws.personalize.describe_recommender(recommenderArn=trending)["recommender"], "INACTIVE")
+
+    server.restart()
+
+    aws.personalize.start_recommender(recommenderArn=trending)
+    wait_until(lambda: aws.personalize.describe_recommender(recommenderArn=trending)["recommender"])
+    assert ids(aws.runtime.get_recommendations(recommenderArn=trending, numResults=5)) == before
 
 
 def test_deleted_resources_stay_deleted(server):

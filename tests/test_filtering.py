@@ -273,9 +273,8 @@ class ListedModel:
         return [(item, 1.0 / len(item_ids)) for item in item_ids if item != "unlisted"]
 
 
-def test_rank_leaves_out_what_the_filter_removes(shop, monkeypatch):
-    monkeypatch.setattr(answers, "recipe_type", lambda version: PERSONALIZED_RANKING)
-    version = SimpleNamespace(trained=ListedModel(), solution=SimpleNamespace(dataset_group_arn=GROUP), arn="v")
+def test_rank_leaves_out_what_the_filter_removes(shop):
+    version = SimpleNamespace(trained=ListedModel(), dataset_group_arn=GROUP, recipe_type=PERSONALIZED_RANKING, arn="v")
     drama_over_5 = 'INCLUDE ItemID WHERE Items.GENRE IN ("Drama") | EXCLUDE ItemID WHERE Items.PRICE < 6'
     ranked = answers.rank(
         shop.backend,

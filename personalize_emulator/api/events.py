@@ -6,6 +6,7 @@ An event is in its dataset by the time the call returns.
 from __future__ import annotations
 
 from personalize_emulator.api.control.datasets import Dataset
+from personalize_emulator.api.control.recommenders import Recommender
 from personalize_emulator.data.records import build_record, parse_properties
 from personalize_emulator.errors import InvalidInputException, ResourceInUseException
 from personalize_emulator.protocol.registry import operation
@@ -65,10 +66,12 @@ def put_events(backend, tracking_id, session_id, event_list, user_id=None):
 
 
 def _models_of(backend, group_arn: str) -> list:
-    """The trained models of the group's ACTIVE solution versions, which follow users in real time."""
-
-    versions = backend.all(SolutionVersion, lambda v: v.model is not None and v.solution.dataset_group_arn == group_arn)
-    return [v.model for v in versions]
+    """The trained models of the group's solution versions and recommenders, which follow events in real time."""
+    trained = [
+        *backend.all(SolutionVersion, lambda v: v.model is not None and v.dataset_group_arn == group_arn),
+        *backend.all(Recommender, lambda r: r.model is not None and r.dataset_group_arn == group_arn),
+    ]
+    return [r.model for r in trained]
 
 
 def _put_records(backend, dataset_arn: str, dataset_type: str, id_field: str, records: list[dict], id_member: str):

@@ -1,56 +1,62 @@
-"""personalize-runtime: recommendations and rankings answered by the campaign's trained model."""
+"""personalize-runtime: recommendations and rankings answered by a campaign's or a recommender's trained model."""
 
 from __future__ import annotations
 
 import uuid
 import zlib
+from typing import TypeVar
 
 import numpy as np
 
 from personalize_emulator import settings
 from personalize_emulator.api.control.campaigns import Campaign
-from personalize_emulator.errors import InvalidInputException, ResourceNotFoundException
+from personalize_emulator.api.control.recommenders import Recommender
+from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.protocol.limits import DEFAULT_RESULTS, MAX_RESULTS, MAX_RESULTS_WITH_METADATA
 from personalize_emulator.protocol.registry import operation
 from personalize_emulator.resources.lifecycle import ACTIVE
 from personalize_emulator.serving import answers, item_metadata
 from personalize_emulator.serving.promotions import recommend_with_promotion
 
+Deployed = Campaign | Recommender
+D = TypeVar("D", Campaign, Recommender)
+
 # AWS says why an item is listed only for this recipe; of its reasons, "Promoted item" is the one that applies
 # here ("Exploration" needs exploration, which v2 does without; "Popular item" fills lists this model fills itself).
 RECIPES_WITH_REASONS = {"aws-user-personalization-v2"}
 
 
-def _serving_campaign(backend, campaign_arn: str | None, recommender_arn: str | None = None) -> Campaign:
-    if recommender_arn:
-        raise ResourceNotFoundException.for_arn(recommender_arn)
-    if not campaign_arn:
-        raise InvalidInputException("Either campaignArn or recommenderArn is required.")
-    campaign = backend.get(campaign_arn, Campaign)
-    if campaign.status != ACTIVE:
-        raise InvalidInputException(f"The campaign {campaign_arn} is {campaign.status}; it serves only when ACTIVE.")
-    return campaign
+def _serving_campaign(backend, campaign_arn: str) -> Campaign:
+    return _serving(backend.get(campaign_arn, Campaign))
 
 
-def exploration_rng(campaign: Campaign, user_id: str | None) -> np.random.Generator:
-    """The random stream of one request: the emulator's seed, the campaign, the user, and the campaign's count of
-    requests, so that a fixed seed gives the same lists in the same order of calls."""
-    campaign.requests += 1
+def _serving(deployed: D) -> D:
+    if deployed.status != ACTIVE:
+        raise InvalidInputException(
+            f"The {deployed.kind} {deployed.arn} is {deployed.status}; it serves only when ACTIVE."
+        )
+    return deployed
+
+
+def exploration_rng(deployed: Deployed, user_id: str | None) -> np.random.Generator:
+    """The random stream of one request: the emulator's seed, the campaign (or recommender), the user, and its
+    count of requests, so that a fixed seed gives the same lists in the same order of calls."""
+    deployed.requests += 1
     user = zlib.crc32((user_id or "").encode())
-    return np.random.default_rng([settings.seed(), zlib.crc32(campaign.arn.encode()), user, campaign.requests])
+    return np.random.default_rng([settings.seed(), zlib.crc32(deployed.arn.encode()), user, deployed.requests])
 
 
-def _answer(backend, campaign: Campaign, key: str, scored: list[tuple], columns: dict[str, str] | None = None) -> dict:
+def _answer(backend, deployed: Deployed, key: str, scored: list[tuple], columns: dict[str, str] | None = None) -> dict:
     """The answer's items from (item id, score[, promotion name]) entries, with their metadata when asked for."""
     recommendation_id = f"RID-{uuid.uuid4()}"
     item_ids = [entry[0] for entry in scored]
-    backend.remember_recommendation(recommendation_id, item_ids, campaign.arn)
+    backend.remember_recommendation(recommendation_id, item_ids, deployed.arn)
     items = [{"itemId": e[0], "score": e[1], "promotionName": e[2] if len(e) > 2 else None} for e in scored]
-    if campaign.version.solution.recipe_name in RECIPES_WITH_REASONS:
+    if isinstance(deployed, Campaign) and deployed.version.solution.recipe_name in RECIPES_WITH_REASONS:
         for item in items:
             item["reason"] = ["Promoted item"] if item["promotionName"] else None
     if columns is not None:
-        group = campaign.version.solution.dataset_group_arn
+        group = deployed.served.dataset_group_arn
         for item, metadata in zip(items, item_metadata.metadata_of(backend, group, item_ids, columns), strict=True):
             item["metadata"] = metadata
     return {key: items, "recommendationId": recommendation_id}
@@ -70,14 +76,28 @@ def get_recommendations(
     promotions=None,
     metadata_columns=None,
 ):
-    campaign = _serving_campaign(backend, campaign_arn, recommender_arn)
+    """From a campaign, or from a recommender, which asks for the members its use case requires and first leaves
+    out what its use case filters out on its own (the request's filter applies to what is left)."""
+    deployed: Deployed
+    excluded: frozenset[str] = frozenset()
+    if recommender_arn:
+        recommender = _serving(backend.get(recommender_arn, Recommender))
+        use_case = recommender.use_case
+        use_case.check_request(user_id, item_id)
+        if use_case.filters_out:
+            excluded = answers.chosen_before(backend, recommender.dataset_group_arn, user_id, use_case.filters_out)
+        deployed = recommender
+    elif campaign_arn:
+        deployed = _serving_campaign(backend, campaign_arn)
+    else:
+        raise InvalidInputException("Either campaignArn or recommenderArn is required.")
     count = DEFAULT_RESULTS if num_results is None else num_results
     limit = MAX_RESULTS_WITH_METADATA if metadata_columns else MAX_RESULTS
     if count > limit:
         raise InvalidInputException(f"numResults must be at most {limit}; got {count}.")
-    columns = item_metadata.requested_columns(backend, campaign, metadata_columns)
-    exploration = campaign.campaign_config.get("itemExplorationConfig")
-    rng = exploration_rng(campaign, user_id) if exploration and not promotions else None
+    columns = item_metadata.requested_columns(backend, deployed, metadata_columns)
+    exploration = deployed.exploration
+    rng = exploration_rng(deployed, user_id) if exploration and not promotions else None
     request = {
         "user_id": user_id,
         "item_id": item_id,
@@ -85,20 +105,21 @@ def get_recommendations(
         "filter_arn": filter_arn,
         "filter_values": filter_values,
         "exploration": exploration,
+        "excluded": excluded,
     }
     scored: list[tuple]
     if promotions:
         scored = recommend_with_promotion(
             backend,
-            campaign.version,
+            deployed.served,
             promotions[0],
             num_results=count,
-            rng=exploration_rng(campaign, user_id),
+            rng=exploration_rng(deployed, user_id),
             **request,
         )
     else:
-        scored = answers.recommend(backend, campaign.version, num_results=count, rng=rng, **request)
-    return _answer(backend, campaign, "itemList", scored, columns)
+        scored = answers.recommend(backend, deployed.served, num_results=count, rng=rng, **request)
+    return _answer(backend, deployed, "itemList", scored, columns)
 
 
 @operation("GetPersonalizedRanking")

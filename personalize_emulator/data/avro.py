@@ -128,6 +128,8 @@ def _parse_field(raw: object) -> Field:
 
 
 def _field_type(name: str, spec: object) -> tuple[str, bool]:
+    if isinstance(spec, list) and len(spec) == 1:  # a union of one type, as AWS's default domain schemas write it
+        spec = spec[0]
     if isinstance(spec, str) and spec in PRIMITIVES:
         return spec, False
     if isinstance(spec, list) and len(spec) == 2 and "null" in spec:

@@ -6,6 +6,7 @@ from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, Tra
 from personalize_emulator.recipes.popularity import PopularityCount
 from personalize_emulator.recipes.similar_items import SimilarItems
 from personalize_emulator.recipes.sims import Sims
+from personalize_emulator.recipes.trending_now import TrendingNow
 from personalize_emulator.recipes.user_personalization import UserPersonalization
 from personalize_emulator.recipes.user_personalization.variants import (
     Hrnn,
@@ -32,6 +33,7 @@ register(PopularityCount())
 register(UserPersonalization())
 register(Sims())
 register(SimilarItems())
+register(TrendingNow())
 for variant in (PersonalizedRanking, UserPersonalizationV2, Hrnn, HrnnMetadata, HrnnColdstart):
     register(variant())
 

@@ -20,6 +20,9 @@ from personalize_emulator.data.avro import AvroSchema
 USER_PERSONALIZATION = "USER_PERSONALIZATION"
 PERSONALIZED_RANKING = "PERSONALIZED_RANKING"
 RELATED_ITEMS = "RELATED_ITEMS"
+POPULAR_ITEMS = "POPULAR_ITEMS"
+"""The same list for everyone, asked for without a userId (Trending-Now: "You pass a userId in your request only
+if you apply a filter that requires it")."""
 
 
 class RecipeError(Exception):
@@ -88,6 +91,10 @@ class Model(ABC):
 
     withheld_items: frozenset[str] = frozenset()
     """Items that serving leaves out of recommendations: those only deleted users had chosen (see `forget`)."""
+
+    catalogue_changes: int = 0
+    """How many times `item_ids` has grown since training (Trending-Now takes new items from events); serving
+    rebuilds what it keeps of the catalogue when this moves."""
 
     @abstractmethod
     def recommend(
@@ -186,6 +193,8 @@ class Recipe(ABC):
     recipe_type: str = USER_PERSONALIZATION
     search_space: dict[str, Any] = {}
     """The default `algorithmHyperParameterRanges` for performHPO; empty for a recipe with nothing to tune."""
+    batch: bool = True
+    """Whether batch inference jobs may use its versions."""
 
     def hyperparameters(self, requested: dict[str, str]) -> dict[str, str]:
         """The hyperparameters a version trains with: the defaults, overridden by `requested`."""

@@ -6,6 +6,7 @@ Like AWS, it shows no scores: the order is the answer.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, TrainingData
 
@@ -37,8 +38,21 @@ class PopularityCount(Recipe):
     name = "aws-popularity-count"
 
     def train(self, data: TrainingData, config: TrainingConfig, previous: Model | None = None) -> PopularityModel:
-        frame = data.interactions
-        counts = frame.groupby("ITEM_ID", sort=False)["USER_ID"].nunique()
-        catalogue = data.catalogue()
-        counts = counts.reindex(catalogue, fill_value=0)
+        counts = self.counts(data.interactions).reindex(data.catalogue(), fill_value=0)
         return PopularityModel(counts.index.to_numpy(dtype=object), counts.to_numpy(dtype=float))
+
+    @staticmethod
+    def counts(frame: pd.DataFrame) -> pd.Series:
+        """Each item's popularity: its number of distinct users."""
+        return frame.groupby("ITEM_ID", sort=False)["USER_ID"].nunique()
+
+
+class EventCount(PopularityCount):
+    """Items ranked by their number of interactions, for the ECOMMERCE use cases that count "how many times your
+    customers viewed (purchased) an item" rather than how many customers did. Not a recipe of AWS's catalogue."""
+
+    name = "event-count"
+
+    @staticmethod
+    def counts(frame: pd.DataFrame) -> pd.Series:
+        return frame["ITEM_ID"].value_counts(sort=False)

@@ -57,6 +57,30 @@ class Resource:
         return ()
 
 
+@dataclass(eq=False, kw_only=True)
+class PendingUpdate:
+    """A change with a status of its own (`latestCampaignUpdate`, `latestRecommenderUpdate`): what is served keeps
+    its old settings until the update is ACTIVE."""
+
+    arn: str
+    status: str = CREATE_PENDING
+    creation: float = field(default_factory=time.time)
+    last_updated: float = 0.0
+    failure_reason: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        return self.settings() | {
+            "status": self.status,
+            "failureReason": self.failure_reason,
+            "creationDateTime": self.creation,
+            "lastUpdatedDateTime": self.last_updated or self.creation,
+        }
+
+    def settings(self) -> dict[str, Any]:
+        """The settings it moves to, as the summary names them."""
+        return {}
+
+
 def require_active(resource: Resource, what: str, advice: str = "") -> None:
     """Refuse to build on a resource that is not ACTIVE, where AWS refuses to; `advice` is its guide's words."""
     if resource.status != ACTIVE:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.resources.arns import solution_of
-from personalize_emulator.resources.base import Resource
-from personalize_emulator.resources.lifecycle import CREATE_PENDING
+from personalize_emulator.resources.base import PendingUpdate, Resource
 from personalize_emulator.resources.solutions import SolutionVersion
 
 # CampaignConfig: "Provide itemExplorationConfig data only if your solution uses the User-Personalization recipe"
@@ -21,27 +19,18 @@ DEFAULT_EXPLORATION = {"explorationWeight": "0.3", "explorationItemAgeCutOff": "
 
 
 @dataclass(eq=False)
-class CampaignUpdate:
+class CampaignUpdate(PendingUpdate):
     """`latestCampaignUpdate`: a deployment in progress; the old one serves until it is ACTIVE."""
 
-    arn: str
     solution_version_arn: str
     min_provisioned_tps: int
     campaign_config: dict[str, Any]
-    status: str = CREATE_PENDING
-    creation: float = field(default_factory=time.time)
-    last_updated: float = 0.0
-    failure_reason: str | None = None
 
-    def summary(self) -> dict[str, Any]:
+    def settings(self) -> dict[str, Any]:
         return {
             "solutionVersionArn": self.solution_version_arn,
             "minProvisionedTPS": self.min_provisioned_tps,
             "campaignConfig": self.campaign_config,
-            "status": self.status,
-            "failureReason": self.failure_reason,
-            "creationDateTime": self.creation,
-            "lastUpdatedDateTime": self.last_updated or self.creation,
         }
 
 
@@ -49,6 +38,7 @@ class CampaignUpdate:
 class Campaign(Resource):
     kind = "campaign"
     arn_member = "campaignArn"
+    config_member = "campaignConfig"
 
     version: SolutionVersion = field(default=None)  # type: ignore[assignment]
     min_provisioned_tps: int = 1
@@ -64,6 +54,19 @@ class Campaign(Resource):
             "latestCampaignUpdate": self.latest_update.summary() if self.latest_update else None,
         }
 
+    @property
+    def served(self) -> SolutionVersion:
+        """What answers its requests."""
+        return self.version
+
+    @property
+    def exploration(self) -> dict[str, str] | None:
+        return self.campaign_config.get("itemExplorationConfig")
+
+    @property
+    def returns_metadata(self) -> bool:
+        return bool(self.campaign_config.get("enableMetadataWithRecommendations"))
+
     def depends_on(self) -> tuple[str, ...]:
         """The versions it serves or is moving to, and their solutions."""
         versions = {self.version.arn} | ({self.latest_update.solution_version_arn} if self.latest_update else set())
@@ -76,7 +79,7 @@ def campaign_config_for(version: SolutionVersion, requested: dict[str, Any] | No
     exploration = config.get("itemExplorationConfig")
     if version.solution.recipe_name in EXPLORING_RECIPES:
         config["itemExplorationConfig"] = DEFAULT_EXPLORATION | (exploration or {})
-        _check_exploration(config["itemExplorationConfig"])
+        check_exploration(config["itemExplorationConfig"])
     elif exploration:
         raise InvalidInputException(
             "itemExplorationConfig applies only to the User-Personalization recipe, "
@@ -85,7 +88,7 @@ def campaign_config_for(version: SolutionVersion, requested: dict[str, Any] | No
     return config
 
 
-def _check_exploration(config: dict[str, str]) -> None:
+def check_exploration(config: dict[str, str]) -> None:
     unknown = set(config) - set(DEFAULT_EXPLORATION)
     if unknown:
         raise InvalidInputException(f"Unknown itemExplorationConfig keys: {', '.join(sorted(unknown))}.")

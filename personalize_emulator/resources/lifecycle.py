@@ -28,10 +28,17 @@ CREATE_STOPPING = "CREATE STOPPING"
 CREATE_STOPPED = "CREATE STOPPED"
 DELETE_PENDING = "DELETE PENDING"
 DELETE_IN_PROGRESS = "DELETE IN_PROGRESS"
+STOP_PENDING = "STOP PENDING"
+STOP_IN_PROGRESS = "STOP IN_PROGRESS"
+INACTIVE = "INACTIVE"
+START_PENDING = "START PENDING"
+START_IN_PROGRESS = "START IN_PROGRESS"
 DELETING = {DELETE_PENDING, DELETE_IN_PROGRESS}
 CREATING = {CREATE_PENDING, CREATE_IN_PROGRESS}
 WORKING = CREATING | {CREATE_STOPPING}
-IN_FLIGHT = WORKING | DELETING
+SWITCHING = {STOP_PENDING: INACTIVE, STOP_IN_PROGRESS: INACTIVE, START_PENDING: ACTIVE, START_IN_PROGRESS: ACTIVE}
+"""A recommender being stopped or started, and where that ends (its lifecycle in DescribeRecommender)."""
+IN_FLIGHT = WORKING | DELETING | set(SWITCHING)
 
 
 @dataclass(frozen=True)
@@ -226,17 +233,31 @@ def parent_failure(parent: Parent) -> str:
 
 def start_delete(jobs: Jobs, lock: threading.RLock, resource: Stateful, remove: Callable[[], None]) -> None:
     """Move `resource` through `DELETE PENDING` and `DELETE IN_PROGRESS`, then call `remove` under the lock."""
-    set_status(resource, DELETE_PENDING)
+    start_steps(jobs, lock, resource, (DELETE_PENDING, DELETE_IN_PROGRESS), then=remove)
+
+
+def start_steps(
+    jobs: Jobs,
+    lock: threading.RLock,
+    resource: Stateful,
+    statuses: tuple[str, ...],
+    then: Callable[[], None] | None = None,
+) -> None:
+    """Set the first of `statuses` now and each of the others one pace later (a recommender's `STOP PENDING` >
+    `STOP IN_PROGRESS` > `INACTIVE`), then, one pace after the last, call `then` under the lock."""
+    set_status(resource, statuses[0])
 
     def run() -> None:
         try:
-            jobs.pause()
-            with jobs.changing(lock):
-                set_status(resource, DELETE_IN_PROGRESS)
-            jobs.changed()
-            jobs.pause()
-            with jobs.changing(lock):
-                remove()
+            for status in statuses[1:]:
+                jobs.pause()
+                with jobs.changing(lock):
+                    set_status(resource, status)
+                jobs.changed()
+            if then is not None:
+                jobs.pause()
+                with jobs.changing(lock):
+                    then()
         except JobStopped:
             pass
         jobs.changed()

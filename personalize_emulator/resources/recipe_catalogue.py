@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from personalize_emulator import settings
 from personalize_emulator.recipes import similar_items, sims
 from personalize_emulator.recipes.hyperparameters import defaults
+from personalize_emulator.recipes.trending_now import TrendingNow
 from personalize_emulator.recipes.user_personalization import UserPersonalization
 from personalize_emulator.recipes.user_personalization.variants import (
     Hrnn,
@@ -22,6 +23,7 @@ from personalize_emulator.recipes.user_personalization.variants import (
     UserPersonalizationV2,
 )
 from personalize_emulator.resources.arns import global_arn
+from personalize_emulator.resources.use_cases import USE_CASES
 
 CATALOGUE_TIME = 1_543_622_400.0  # 2018-12-01, when Personalize opened
 
@@ -103,6 +105,7 @@ RECIPES: tuple[RecipeEntry, ...] = (
         "Recommends items that are gaining popularity fastest among your users.",
         feature_transformation="trending-now",
         algorithm="aws-trending-now-custom",  # as its recipe page names it
+        default_hyperparameters=TrendingNow().defaults(),
     ),
     RecipeEntry(
         "aws-hrnn",
@@ -187,35 +190,13 @@ RECIPES: tuple[RecipeEntry, ...] = (
     ),
     *(
         RecipeEntry(
-            name,
-            _UP if "popular" in name or "picks" in name or "recommended" in name or "trending" in name else _RELATED,
-            f"Domain recipe {name} of the {domain} domain.",
-            domain=domain,
-            feature_transformation=name,
+            case.name,
+            _RELATED if case.engine.recipe_type == _RELATED else _UP,
+            f"{case.title}: {case.description}",
+            domain=case.domain,
+            feature_transformation=case.name,
         )
-        for domain, names in (
-            (
-                "ECOMMERCE",
-                (
-                    "aws-ecomm-customers-who-viewed-x-also-viewed",
-                    "aws-ecomm-frequently-bought-together",
-                    "aws-ecomm-popular-items-by-purchases",
-                    "aws-ecomm-popular-items-by-views",
-                    "aws-ecomm-recommended-for-you",
-                ),
-            ),
-            (
-                "VIDEO_ON_DEMAND",
-                (
-                    "aws-vod-because-you-watched-x",
-                    "aws-vod-more-like-x",
-                    "aws-vod-most-popular",
-                    "aws-vod-top-picks",
-                    "aws-vod-trending-now",
-                ),
-            ),
-        )
-        for name in names
+        for case in USE_CASES.values()
     ),
 )
 

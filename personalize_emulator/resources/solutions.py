@@ -117,6 +117,10 @@ class SolutionVersion(Resource):
         return self.solution.dataset_group_arn
 
     @property
+    def recipe_type(self) -> str:
+        return self.solution.recipe.recipe_type
+
+    @property
     def trained(self) -> Model:
         """The model that answers for this version; serving asks only versions that finished training."""
         if self.model is None:

@@ -33,7 +33,7 @@ class LineAnswerer:
     def __init__(self, backend, version: SolutionVersion, job: BatchInferenceJob):
         self.backend, self.version, self.job = backend, version, job
         self.lines = 0
-        self.kind = answers.recipe_type(version)
+        self.kind = version.recipe_type
         self.exploration = job.config.get("itemExplorationConfig")
         # One stream per job, drawn in input order: a fixed seed gives the same output for the same input.
         self.rng = np.random.default_rng([settings.seed(), zlib.crc32(job.arn.encode())]) if self.exploration else None

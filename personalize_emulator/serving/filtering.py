@@ -60,6 +60,7 @@ class Candidates:
 
     def __init__(self, ids: Iterable[str]):
         self.ids = list(ids)
+        self.changes = 0  # the model's `catalogue_changes` when these ids were read
         self._array = np.array(self.ids, dtype=object)
         self.position = {item: i for i, item in enumerate(self.ids)}
         self._rows: tuple[RecordIndex, np.ndarray] | None = None
@@ -96,11 +97,12 @@ class Candidates:
 
 
 def candidates_of(backend: PersonalizeBackend, model: Model) -> Candidates:
-    """The items a trained model can recommend (`Model.item_ids`, fixed once trained), kept by the backend for as
-    long as the model lives."""
+    """The items a trained model can recommend (`Model.item_ids`), kept by the backend for as long as the model
+    lives, and read again when the model's catalogue grows."""
     found = backend.serving_cache.get(model)
-    if found is None:
+    if found is None or found.changes != model.catalogue_changes:
         found = backend.serving_cache[model] = Candidates(model.item_ids())
+        found.changes = model.catalogue_changes
     return found
 
 

@@ -1,5 +1,5 @@
 """Item metadata in runtime answers: `metadataColumns` names columns of the Items dataset, and each item of the
-answer carries their values, if the campaign was created with `enableMetadataWithRecommendations`.
+answer carries their values, if the campaign or recommender was created with `enableMetadataWithRecommendations`.
 
 AWS documents the request (the map key `ITEMS`, at most 10 columns, at most 50 results) and that values are
 strings, not how they are written. The emulator writes each value as the dataset holds it: a categorical value
@@ -19,14 +19,15 @@ from personalize_emulator.resources.datasets import dataset_of
 MAX_COLUMNS = 10
 
 
-def requested_columns(backend, campaign: Any, metadata_columns: dict[str, list[str]] | None) -> dict[str, str] | None:
-    """The requested columns, each mapped to its schema field; None when the request asks for none."""
+def requested_columns(backend, deployed: Any, metadata_columns: dict[str, list[str]] | None) -> dict[str, str] | None:
+    """The requested columns, each mapped to its schema field; None when the request asks for none. `deployed` is
+    the campaign or recommender asked."""
     if not metadata_columns:
         return None
-    if not campaign.campaign_config.get("enableMetadataWithRecommendations"):
+    if not deployed.returns_metadata:
         raise InvalidInputException(
-            f"The campaign {campaign.arn} does not return metadata: create or update it with "
-            "campaignConfig.enableMetadataWithRecommendations set to true to use metadataColumns."
+            f"The {deployed.kind} {deployed.arn} does not return metadata: create or update it with "
+            f"{deployed.config_member}.enableMetadataWithRecommendations set to true to use metadataColumns."
         )
     unknown = set(metadata_columns) - {"ITEMS"}
     if unknown:
@@ -36,7 +37,7 @@ def requested_columns(backend, campaign: Any, metadata_columns: dict[str, list[s
     columns = metadata_columns.get("ITEMS") or []
     if len(columns) > MAX_COLUMNS:
         raise InvalidInputException(f"metadataColumns can name at most {MAX_COLUMNS} columns; got {len(columns)}.")
-    dataset = dataset_of(backend, campaign.version.solution.dataset_group_arn, "ITEMS")
+    dataset = dataset_of(backend, deployed.served.dataset_group_arn, "ITEMS")
     fields = {f.name.upper(): f.name for f in dataset.table.schema.fields} if dataset else {}
     missing = [c for c in columns if c.upper() not in fields]
     if missing:

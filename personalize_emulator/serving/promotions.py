@@ -22,7 +22,7 @@ from personalize_emulator.serving import answers
 
 def recommend_with_promotion(
     backend,
-    version: Any,
+    served: answers.Served,
     promotion: dict[str, Any],
     *,
     num_results: int,
@@ -30,23 +30,25 @@ def recommend_with_promotion(
     **request: Any,
 ) -> list[tuple[str, float | None, str | None]]:
     """(item id, score, promotion name or None) for `num_results` items, a share of them promoted. `request` holds
-    the other arguments of `answers.recommend` (user, item, context, the request's filter, exploration)."""
+    the other arguments of `answers.recommend` (user, item, context, the request's filter, exploration, and what a
+    use case filters out on its own, which promoted items are not spared)."""
     for member in ("name", "percentPromotedItems", "filterArn"):
         if promotion.get(member) is None:
             raise InvalidInputException(f"A promotion needs {member}.")
     share = math.ceil(num_results * promotion["percentPromotedItems"] / 100)
     promoted = answers.recommend(
         backend,
-        version,
+        served,
         user_id=request.get("user_id"),
         item_id=request.get("item_id"),
         context=request.get("context"),
         num_results=share,
         filter_arn=promotion["filterArn"],
         filter_values=promotion.get("filterValues"),
+        excluded=request.get("excluded", frozenset()),
     )
     chosen = {item for item, _ in promoted}
-    rest = answers.recommend(backend, version, num_results=num_results, rng=rng, **request)
+    rest = answers.recommend(backend, served, num_results=num_results, rng=rng, **request)
     rest = [entry for entry in rest if entry[0] not in chosen][: num_results - len(promoted)]
     total = len(rest) + len(promoted)
     slots = set(rng.choice(total, size=len(promoted), replace=False).tolist())

@@ -1,8 +1,8 @@
 """A backend's durable state in the SQLite store: what `PersonalizeBackend.durable` is under `serve --data-dir`.
 
 Each save writes every resource whole (other resources, records and models cut out, kept apart) and each model not
-saved yet, with the last record it had seen: a model changes after training only by following events, which are
-replayed into it on load.
+saved yet (a recommender retrained on an update has a new one), with the last record it had seen: a model changes
+after training only by following events, which are replayed into it on load.
 """
 
 from __future__ import annotations
@@ -22,18 +22,19 @@ class DurableStore:
 
     def __init__(self, store: Store):
         self.store = store
-        self.saved_models: set[str] = set()
+        self.saved_models: dict[str, Model] = {}  # by ARN, the model saved for it (a retrained recommender's changes)
 
     def save(self, backend: PersonalizeBackend) -> None:
         with backend.lock:
             resources = list(backend.resources.values())
             bodies = {r.arn: encode_resource(r) for r in resources}
-            models = [r for r in resources if getattr(r, "model", None) is not None and r.arn not in self.saved_models]
+            trained = {r.arn: getattr(r, "model", None) for r in resources}
+            models = {arn: m for arn, m in trained.items() if m is not None and self.saved_models.get(arn) is not m}
             seen = self.store.last_record()
         self.store.save_resources(backend.account_id, backend.region_name, bodies)
-        for version in models:
-            self.store.save_model(version.arn, dumps(version.model), seen)  # type: ignore[attr-defined]
-            self.saved_models.add(version.arn)
+        for arn, model in models.items():
+            self.store.save_model(arn, dumps(model), seen)
+            self.saved_models[arn] = model
 
     def forget(self, backend: PersonalizeBackend) -> None:
         self.store.save_resources(backend.account_id, backend.region_name, {})
@@ -42,7 +43,7 @@ class DurableStore:
         return RecordSink(self.store, dataset_arn)
 
     def model_changed(self, arn: str) -> None:
-        self.saved_models.discard(arn)
+        self.saved_models.pop(arn, None)
 
 
 def encode_resource(resource: Resource) -> bytes:

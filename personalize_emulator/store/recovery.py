@@ -20,6 +20,7 @@ from personalize_emulator.resources.lifecycle import (
     CREATE_STOPPED,
     CREATE_STOPPING,
     DELETING,
+    SWITCHING,
 )
 from personalize_emulator.store.durable_state import DurableStore
 from personalize_emulator.store.safe_state import loads
@@ -48,10 +49,10 @@ def restore(state: DurableStore, backends: Any) -> int:
             _settle(resource, by_arn)
         backend.resources = {arn: r for arn, r in by_arn.items() if r.status not in DELETING}
         _replay_events(backend, durable)
-        models = {arn for arn, r in backend.resources.items() if getattr(r, "model", None) is not None}
+        models = {arn: r.model for arn, r in backend.resources.items() if getattr(r, "model", None) is not None}
         state.saved_models |= models
         dataset_arns |= {arn for arn, r in backend.resources.items() if isinstance(getattr(r, "table", None), Table)}
-        model_arns |= models
+        model_arns |= set(models)
         backend.persist()
         restored += len(backend.resources)
     durable.forget_records_except(dataset_arns)
@@ -98,6 +99,8 @@ def _settle(resource: Resource, by_arn: dict[str, Resource]) -> None:
         resource.status, resource.failure_reason = resource.statuses.failed, INTERRUPTED
     elif resource.status == CREATE_STOPPING:
         resource.status = CREATE_STOPPED
+    elif resource.status in SWITCHING:  # a recommender being stopped or started: nothing to redo, it gets there
+        resource.status = SWITCHING[resource.status]
     update: Any = getattr(resource, "latest_update", None)  # a campaign's update, or a solution's (a dict, no status)
     if getattr(update, "status", None) in (CREATE_PENDING, CREATE_IN_PROGRESS):
         update.status, update.failure_reason = CREATE_FAILED, INTERRUPTED
@@ -112,7 +115,7 @@ def _replay_events(backend: Any, durable: Store) -> None:
         model = getattr(resource, "model", None)
         if model is None:
             continue
-        group = resource.solution.dataset_group_arn
+        group = resource.dataset_group_arn  # a solution version's, or a recommender's
         interactions = backend.resources.get(f"{group.replace(':dataset-group/', ':dataset/')}/INTERACTIONS")
         if interactions is None:
             continue

@@ -3,6 +3,7 @@
 import pandas as pd
 
 from personalize_emulator.recipes import TrainingConfig, TrainingData, trainable
+from personalize_emulator.recipes.popularity import EventCount
 
 POPULARITY = trainable("aws-popularity-count")
 
@@ -60,3 +61,9 @@ def test_items_known_only_from_the_items_dataset_come_last():
 def test_rank_orders_known_items_by_popularity_and_leaves_out_unknown_ones():
     model = train([("a", "x"), ("b", "x"), ("a", "y")])
     assert model.rank("a", ["y", "unknown", "x", "y"]) == [("x", None), ("y", None)]
+
+
+def test_event_count_ranks_by_interactions_not_people():
+    pairs = [("a", "wide"), ("b", "wide"), ("c", "wide")] + [("d", "binged")] * 5
+    model = EventCount().train(TrainingData(frame(pairs)), TrainingConfig())
+    assert order(model) == ["binged", "wide"]

@@ -12,6 +12,7 @@ from personalize_emulator.api.control import (  # noqa: F401  (imported for thei
     import_jobs,
     metric_attributions,
     recipes,
+    recommenders,
     schemas,
     solution_versions,
     solutions,

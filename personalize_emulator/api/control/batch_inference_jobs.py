@@ -59,6 +59,11 @@ def create_batch_inference_job(
     _refuse_unimplemented(batch_inference_job_mode, theme_generation_config, batch_inference_job_config)
     version = backend.get(solution_version_arn, SolutionVersion)
     require_active(version, "The solution version")
+    if not version.solution.recipe.batch:
+        raise InvalidInputException(
+            f"The solution version {version.arn} uses {version.solution.recipe_name}, which gives no batch "
+            "recommendations; get them from a campaign."
+        )
     count = DEFAULT_RESULTS if num_results is None else num_results
     if not 1 <= count <= MAX_RESULTS:
         raise InvalidInputException(f"numResults must be between 1 and {MAX_RESULTS}; got {count}.")

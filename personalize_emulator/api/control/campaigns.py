@@ -75,7 +75,9 @@ def update_campaign(backend, campaign_arn, solution_version_arn=None, min_provis
     version = _deployable(backend, solution_version_arn) if solution_version_arn else campaign.version
     config = campaign_config_for(version, campaign_config if campaign_config is not None else campaign.campaign_config)
     tps = min_provisioned_tps or campaign.min_provisioned_tps
-    update = CampaignUpdate(campaign.arn, version.arn, tps, config)
+    update = CampaignUpdate(
+        arn=campaign.arn, solution_version_arn=version.arn, min_provisioned_tps=tps, campaign_config=config
+    )
     campaign.latest_update = update
 
     def work():

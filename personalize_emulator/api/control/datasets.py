@@ -8,6 +8,7 @@ from personalize_emulator.api.control.common import listing, tags_of
 from personalize_emulator.api.control.dataset_groups import DatasetGroup
 from personalize_emulator.api.control.schemas import Schema
 from personalize_emulator.data.avro import AvroSchema, check_for_dataset
+from personalize_emulator.data.domains import check_dataset_type, check_for_domain
 from personalize_emulator.data.tables import Table
 from personalize_emulator.errors import InvalidInputException, ResourceAlreadyExistsException
 from personalize_emulator.protocol.registry import operation
@@ -28,7 +29,7 @@ def create_dataset(backend, name, schema_arn, dataset_group_arn, dataset_type, t
     # The API reference's words (CreateDatasetGroup): AWS refuses a dataset before its group is ACTIVE.
     require_active(group, "The dataset group", WAIT_FOR_GROUP)
     schema = backend.get(schema_arn, Schema)
-    check_for_dataset(schema.parsed, kind)
+    check_schema(schema, kind, group)
     arn = dataset_arn(group.arn, kind)
     with backend.lock:
         if arn in backend.resources:
@@ -46,6 +47,25 @@ def create_dataset(backend, name, schema_arn, dataset_group_arn, dataset_type, t
         )
     start_create(backend.jobs, backend.lock, dataset)
     return {"datasetArn": dataset.arn}
+
+
+def check_schema(schema: Schema, dataset_type: str, group: DatasetGroup) -> None:
+    """A dataset's schema suits its type and, in a Domain dataset group, was created for the group's domain and
+    has what the domain requires of that type."""
+    check_for_dataset(schema.parsed, dataset_type)
+    if group.domain is not None:
+        check_dataset_type(dataset_type, group.domain)
+    if schema.domain != group.domain:
+        raise InvalidInputException(
+            f"The schema {schema.arn} is for {_domain_of(schema.domain)}; the dataset group {group.arn} is for "
+            f"{_domain_of(group.domain)}. Create the schema with the domain of the dataset group."
+        )
+    if group.domain is not None:
+        check_for_domain(schema.parsed, dataset_type, group.domain)
+
+
+def _domain_of(domain: str | None) -> str:
+    return f"the {domain} domain" if domain else "no domain (Custom)"
 
 
 @operation("DescribeDataset")
@@ -95,7 +115,7 @@ def check_replacement(old: AvroSchema, new: AvroSchema, dataset_type: str) -> No
 def update_dataset(backend, dataset_arn, schema_arn):
     dataset = backend.get(dataset_arn, Dataset)
     schema = backend.get(schema_arn, Schema)
-    check_for_dataset(schema.parsed, dataset.dataset_type)
+    check_schema(schema, dataset.dataset_type, backend.get(dataset.dataset_group_arn, DatasetGroup))
     with backend.lock:
         require_active(dataset, "The dataset")
         check_replacement(dataset.table.schema, schema.parsed, dataset.dataset_type)

@@ -38,6 +38,10 @@ def create_solution(
     if not recipe_arn:
         raise InvalidInputException("recipeArn is required when performAutoML is false.")
     entry = recipe_to_train(recipe_arn)
+    if entry.domain is not None:
+        raise InvalidInputException(
+            f"{entry.name} is a use case of Domain dataset groups: create a recommender with it, not a solution."
+        )
     if trainable(entry.name) is None:
         raise InvalidInputException(
             f"The recipe {entry.name} is not implemented by personalize_emulator yet; no stand-in results are given. "
