@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from personalize_emulator.recipes.affinity import ItemAffinity, ItemAttributeAffinity
 from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, TrainingData
 from personalize_emulator.recipes.popularity import PopularityCount
 from personalize_emulator.recipes.similar_items import SimilarItems
@@ -32,6 +33,8 @@ register(PopularityCount())
 register(UserPersonalization())
 register(Sims())
 register(SimilarItems())
+register(ItemAffinity())
+register(ItemAttributeAffinity())
 for variant in (PersonalizedRanking, UserPersonalizationV2, Hrnn, HrnnMetadata, HrnnColdstart):
     register(variant())
 

@@ -18,6 +18,8 @@ from personalize_emulator.data.avro import AvroSchema
 USER_PERSONALIZATION = "USER_PERSONALIZATION"
 PERSONALIZED_RANKING = "PERSONALIZED_RANKING"
 RELATED_ITEMS = "RELATED_ITEMS"
+USER_SEGMENTATION = "USER_SEGMENTATION"
+PERSONALIZED_ACTIONS = "PERSONALIZED_ACTIONS"
 
 
 class RecipeError(Exception):
@@ -41,6 +43,9 @@ class TrainingData:
     users: pd.DataFrame | None = None
     schemas: dict[str, AvroSchema] = field(default_factory=dict)
     """The schema of each dataset, by type (`INTERACTIONS`, `ITEMS`, `USERS`), for recipes that read metadata."""
+    actions: pd.DataFrame | None = None
+    action_interactions: pd.DataFrame | None = None
+    """The Actions and Action interactions datasets, which only Next-Best-Action reads."""
 
     def catalogue(self) -> pd.Index:
         """Every item id that Interactions or Items name."""
@@ -96,6 +101,20 @@ class Model(ABC):
 
     def observe(self, rows: list[dict[str, Any]]) -> None:  # noqa: B027 (an optional hook, not abstract)
         """New interactions from PutEvents (schema field names); models that follow users in real time use them."""
+
+
+class NoItemsModel(Model):
+    """A model that answers no item request (user segments, actions): serving sends those requests to the models
+    of item recipes only, so a version of this model has no items to recommend, rank or filter."""
+
+    def recommend(self, user_id, num_results, context=None, exclude=None, exploration=None, rng=None, item_id=None):
+        return []
+
+    def rank(self, user_id, item_ids, context=None):
+        return []
+
+    def item_ids(self):
+        return []
 
 
 class Recipe(ABC):

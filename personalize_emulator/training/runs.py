@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 
 from personalize_emulator.errors import JobFailed
-from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, TrainingData
+from personalize_emulator.recipes.base import USER_SEGMENTATION, Model, Recipe, TrainingConfig, TrainingData
 from personalize_emulator.resources.backend import PersonalizeBackend
 from personalize_emulator.resources.datasets import dataset_of
 from personalize_emulator.training.metrics import evaluate
+from personalize_emulator.training.segment_metrics import evaluate_segments
 
 log = logging.getLogger("personalize_emulator.training")
 
@@ -22,6 +23,7 @@ MIN_USERS_WITH_TWO = 25
 DEFAULT_HPO_JOBS = 4  # AWS runs dozens of jobs; a laptop runs a few, and says so in the log
 MAX_HPO_JOBS = 8
 DEFAULT_HPO_OBJECTIVE = "normalized_discounted_cumulative_gain_at_25"
+EVALUATIONS = {USER_SEGMENTATION: evaluate_segments}  # recipe types whose metrics are not item rankings
 
 
 def snapshot(
@@ -40,12 +42,19 @@ def snapshot(
         interactions = interactions[interactions["EVENT_VALUE"] >= float(threshold)]
     check_minimums(interactions)
     frames, schemas = {}, {"INTERACTIONS": interactions_dataset.table.schema}
-    for kind in ("ITEMS", "USERS"):
+    for kind in ("ITEMS", "USERS", "ACTIONS", "ACTION_INTERACTIONS"):
         dataset = dataset_of(backend, group_arn, kind)
         frames[kind] = dataset.table.frame() if dataset is not None else None
         if dataset is not None:
             schemas[kind] = dataset.table.schema
-    return TrainingData(interactions.reset_index(drop=True), frames["ITEMS"], frames["USERS"], schemas)
+    return TrainingData(
+        interactions.reset_index(drop=True),
+        frames["ITEMS"],
+        frames["USERS"],
+        schemas,
+        frames["ACTIONS"],
+        frames["ACTION_INTERACTIONS"],
+    )
 
 
 def check_minimums(interactions: pd.DataFrame) -> None:
@@ -96,7 +105,7 @@ def train(
         best, metrics = tune(recipe, data, config, hpo)
         chosen = replace(config, hyperparameters=best)
         return Trained(recipe.train(data, chosen), metrics, best, tuned=True)
-    metrics = evaluate(recipe, data, config)
+    metrics = EVALUATIONS.get(recipe.recipe_type, evaluate)(recipe, data, config)
     return Trained(recipe.train(data, config, previous), metrics, config.hyperparameters)
 
 
