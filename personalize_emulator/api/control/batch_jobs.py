@@ -1,0 +1,63 @@
+"""What batch inference and batch segment jobs share: the checks when one is created, and the work it runs, which
+reads JSON lines from S3 through the job's role and writes the answers to each input file as `<input name>.out`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from personalize_emulator.api.control.common import reach_s3
+from personalize_emulator.data.s3 import S3AccessError, read_prefix, write_object
+from personalize_emulator.errors import JobFailed
+from personalize_emulator.resources.base import require_active
+from personalize_emulator.resources.batch_inference_jobs import (
+    MAX_INPUT_BYTES,
+    MAX_INPUT_FILES,
+    BatchJob,
+    output_location,
+)
+from personalize_emulator.resources.export_jobs import WRITE_ACTIONS
+from personalize_emulator.resources.import_jobs import READ_ACTIONS
+from personalize_emulator.resources.solutions import SolutionVersion
+from personalize_emulator.serving import filtering
+
+
+def checked_version(
+    backend, solution_version_arn: str, filter_arn: str | None, role_arn: str, job_input: dict, job_output: dict
+) -> SolutionVersion:
+    """The ACTIVE solution version a batch job reads, once its filter, input and output are found usable."""
+    version = backend.get(solution_version_arn, SolutionVersion)
+    require_active(version, "The solution version")
+    if filter_arn:
+        filtering.filter_for(backend, filter_arn, version.solution.dataset_group_arn)
+    reach_s3(backend, role_arn, job_input["s3DataSource"]["path"], READ_ACTIONS)
+    reach_s3(backend, role_arn, job_output["s3DataDestination"]["path"], WRITE_ACTIONS)
+    return version
+
+
+def answer_input_files(
+    backend, job: BatchJob, answer: Callable[[bytes], str], what: str, max_lines: int | None = None
+) -> None:
+    """Answer every line of every input file, in order, to its `.out` file; `JobFailed` when the input is out of
+    AWS's quotas (files, bytes, and `max_lines` a file) or out of reach."""
+    prefix = reach_s3(backend, job.role_arn, job.job_input["s3DataSource"]["path"], READ_ACTIONS, JobFailed)
+    folder = reach_s3(backend, job.role_arn, job.job_output["s3DataDestination"]["path"], WRITE_ACTIONS, JobFailed)
+    try:
+        objects = read_prefix(backend.account_id, backend.region_name, prefix)
+    except S3AccessError as exc:
+        raise JobFailed(str(exc)) from None
+    if len(objects) > MAX_INPUT_FILES:
+        raise JobFailed(f"{prefix} holds {len(objects)} input files; a {what} reads at most {MAX_INPUT_FILES}.")
+    if sum(len(body) for _, body in objects) > MAX_INPUT_BYTES:
+        raise JobFailed(f"The input under {prefix} is over 1 GB, the most a {what} reads.")
+    inputs: list[tuple[str, list[Any]]] = [
+        (url, [ln for ln in body.splitlines() if ln.strip()]) for url, body in objects
+    ]
+    for url, lines in inputs:
+        if max_lines is not None and len(lines) > max_lines:
+            raise JobFailed(
+                f"{url} holds {len(lines)} queries; a {what} of this recipe takes at most {max_lines} a file."
+            )
+    for url, lines in inputs:
+        body_out = "".join(answer(line) + "\n" for line in lines).encode("utf-8")
+        write_object(backend.account_id, backend.region_name, output_location(folder, prefix, url), body_out)
