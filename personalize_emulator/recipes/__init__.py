@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from personalize_emulator.recipes.affinity import ItemAffinity, ItemAttributeAffinity
 from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, TrainingData
+from personalize_emulator.recipes.next_best_action import NextBestAction
 from personalize_emulator.recipes.popularity import PopularityCount
 from personalize_emulator.recipes.similar_items import SimilarItems
 from personalize_emulator.recipes.sims import Sims
@@ -35,6 +36,7 @@ register(Sims())
 register(SimilarItems())
 register(ItemAffinity())
 register(ItemAttributeAffinity())
+register(NextBestAction())
 for variant in (PersonalizedRanking, UserPersonalizationV2, Hrnn, HrnnMetadata, HrnnColdstart):
     register(variant())
 

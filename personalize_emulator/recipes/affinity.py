@@ -135,7 +135,7 @@ class ItemAffinity(Recipe):
         item_vectors = column_vectors[: len(items)]
         cold = having[~having["item"].isin(item_codes)]  # items without interactions: their values' mean vector
         for item, codes in cold.groupby("item")["code"]:
-            item_vectors[item] = column_vectors[len(items) + codes.to_numpy()].mean(axis=0)
+            item_vectors[int(item)] = column_vectors[len(items) + codes.to_numpy()].mean(axis=0)
         return AffinityModel(users, user_vectors, items, item_vectors, attributes, kinds)
 
 

@@ -10,9 +10,17 @@ import numpy as np
 import pandas as pd
 
 from personalize_emulator.errors import JobFailed
-from personalize_emulator.recipes.base import USER_SEGMENTATION, Model, Recipe, TrainingConfig, TrainingData
+from personalize_emulator.recipes.base import (
+    PERSONALIZED_ACTIONS,
+    USER_SEGMENTATION,
+    Model,
+    Recipe,
+    TrainingConfig,
+    TrainingData,
+)
 from personalize_emulator.resources.backend import PersonalizeBackend
 from personalize_emulator.resources.datasets import dataset_of
+from personalize_emulator.training.action_metrics import evaluate_actions
 from personalize_emulator.training.metrics import evaluate
 from personalize_emulator.training.segment_metrics import evaluate_segments
 
@@ -23,7 +31,10 @@ MIN_USERS_WITH_TWO = 25
 DEFAULT_HPO_JOBS = 4  # AWS runs dozens of jobs; a laptop runs a few, and says so in the log
 MAX_HPO_JOBS = 8
 DEFAULT_HPO_OBJECTIVE = "normalized_discounted_cumulative_gain_at_25"
-EVALUATIONS = {USER_SEGMENTATION: evaluate_segments}  # recipe types whose metrics are not item rankings
+EVALUATIONS = {
+    USER_SEGMENTATION: evaluate_segments,
+    PERSONALIZED_ACTIONS: evaluate_actions,
+}  # recipe types whose metrics are not item rankings
 
 
 def snapshot(
