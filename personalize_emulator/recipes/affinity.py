@@ -134,8 +134,9 @@ class ItemAffinity(Recipe):
         )
         item_vectors = column_vectors[: len(items)]
         cold = having[~having["item"].isin(item_codes)]  # items without interactions: their values' mean vector
-        for item, codes in cold.groupby("item")["code"]:
-            item_vectors[int(item)] = column_vectors[len(items) + codes.to_numpy()].mean(axis=0)
+        grouped = cold.groupby("item")["code"].agg(list)
+        for item, codes in zip(grouped.index.to_numpy(dtype=np.int64), grouped, strict=True):
+            item_vectors[item] = column_vectors[len(items) + np.array(codes)].mean(axis=0)
         return AffinityModel(users, user_vectors, items, item_vectors, attributes, kinds)
 
 
