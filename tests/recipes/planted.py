@@ -26,6 +26,10 @@ ITEMS = AvroSchema(
     "Items", (Field("ITEM_ID", "string"), Field("GENRE", "string", nullable=True, categorical=True),
               Field("CREATION_TIMESTAMP", "long", nullable=True))
 )  # fmt: skip
+PRICED_ITEMS = AvroSchema(
+    "Items", (Field("ITEM_ID", "string"), Field("GENRE", "string", nullable=True, categorical=True),
+              Field("PRICE", "double", nullable=True), Field("CREATION_TIMESTAMP", "long", nullable=True))
+)  # fmt: skip
 USERS = AvroSchema(
     "Users", (Field("USER_ID", "string"), Field("NATIONALITY", "string", nullable=True, categorical=True))
 )
