@@ -8,7 +8,10 @@ a closed form: the truncated SVD (at most `hidden_dimension` components) with ea
 `lambda`, here the largest singular value noise of that density would show. What is left is the structure, so a
 user who chose an item's neighbours scores high for it without having chosen it. A user's score for an item is the
 reconstructed entry, on the scale of "chose it" (1) and "did not" (0), so it orders users for the item; an item
-without interactions takes the mean vector of its attribute values. A query of attributes scores each user by the
+without interactions takes the mean vector of its attribute values. The reconstruction says how well an item fits a
+user, whether or not they chose it already; whether they would choose it again depends on the data (a film is
+rated once, groceries are bought again), so a user who chose the item counts with the share of the data's
+interactions that repeat an earlier one of the same user and item. A query of attributes scores each user by the
 mean over the items, known at training, that have them all: the guide's users "more likely to interact with items
 that have both attributes". Segments come from the data of the last training: AWS asks for a new solution version
 to see new data, and an item, or an attribute value, must have been present when it trained.
@@ -65,6 +68,8 @@ class AffinityModel(NoItemsModel):
         item_vectors: np.ndarray,
         attributes: dict[tuple[str, str], list[int]],
         columns: dict[str, bool],
+        chosen: tuple[np.ndarray, np.ndarray],
+        repeat_share: float,
     ):
         self.users = users
         self.user_vectors = user_vectors
@@ -73,6 +78,8 @@ class AffinityModel(NoItemsModel):
         self.item_vectors = item_vectors
         self.attributes = attributes  # (COLUMN upper case, value token) -> the items that have it
         self.columns = columns  # the attribute columns, upper case -> whether they are numeric
+        self.chosen_by, self.chosen_from = chosen  # the users who chose each item: item i's are [from[i]:from[i+1]]
+        self.repeat_share = repeat_share
 
     def knows_item(self, item_id):
         return item_id in self.item_index
@@ -88,8 +95,12 @@ class AffinityModel(NoItemsModel):
     def segment(self, item_ids: list[str], count: int, exclude: AbstractSet[str] = frozenset()) -> list[str]:
         """The `count` users most likely to interact with the items (the mean of their scores), most likely first,
         ties by user id; none of `exclude`."""
-        rows = [self.item_index[i] for i in item_ids]
+        rows = np.array([self.item_index[i] for i in item_ids], dtype=np.int64)
         scores = self.user_vectors @ self.item_vectors[rows].mean(axis=0)
+        users = np.concatenate([self.chosen_by[self.chosen_from[r] : self.chosen_from[r + 1]] for r in rows])
+        items = np.repeat(rows, self.chosen_from[rows + 1] - self.chosen_from[rows])
+        again = (self.user_vectors[users] * self.item_vectors[items]).sum(axis=1)  # those who chose it, as chosen
+        np.add.at(scores, users, -(1.0 - self.repeat_share) * again / len(rows))
         if exclude:
             scores[[u in exclude for u in self.users]] = -np.inf
         order = np.argsort(-scores, kind="stable")[:count]  # users are sorted by id, so ties go by id
@@ -137,7 +148,11 @@ class ItemAffinity(Recipe):
         grouped = cold.groupby("item")["code"].agg(list)
         for item, codes in zip(grouped.index.to_numpy(dtype=np.int64), grouped, strict=True):
             item_vectors[item] = column_vectors[len(items) + np.array(codes)].mean(axis=0)
-        return AffinityModel(users, user_vectors, items, item_vectors, attributes, kinds)
+        order = np.argsort(item_codes, kind="stable")
+        chosen = (user_codes[order].astype(np.int64), np.searchsorted(item_codes[order], np.arange(len(items) + 1)))
+        ordered = data.interactions.sort_values("TIMESTAMP", kind="stable")
+        repeat_share = float(ordered.duplicated(["USER_ID", "ITEM_ID"]).mean())
+        return AffinityModel(users, user_vectors, items, item_vectors, attributes, kinds, chosen, repeat_share)
 
 
 class ItemAttributeAffinity(ItemAffinity):

@@ -48,7 +48,6 @@ SCORING_SPAN = 42 * DAY  # "a span of 6 weeks from the latest interaction timest
 MAX_ACTIONS = 1000
 TASTE_DIMENSION = 32
 HISTORY = (TAKEN, NOT_TAKEN, VIEWED)  # the counts of a user's past interactions with the action, by event type
-L2 = 1e-2  # on the weights (not the biases): keeps propensities short of 0 and 1 on data that separates
 
 
 class NextBestActionModel(NoItemsModel):
@@ -231,8 +230,10 @@ def _fit(
     def loss() -> torch.Tensor:
         optimizer.zero_grad()
         logits = (weights[rows] * x).sum(1) + bias[rows] + history @ history_weights
-        penalty = weights.pow(2).sum() + history_weights.pow(2).sum()
-        value = torch.nn.functional.binary_cross_entropy_with_logits(logits, y) + L2 * penalty
+        # a standard normal prior on the weights (not the biases): propensities stay short of 0 and 1 on data
+        # that separates, and the prior weighs less as the interactions grow
+        penalty = (weights.pow(2).sum() + history_weights.pow(2).sum()) / (2 * len(y))
+        value = torch.nn.functional.binary_cross_entropy_with_logits(logits, y) + penalty
         value.backward()
         return value
 

@@ -19,7 +19,11 @@ from personalize_emulator.training.metrics import ranking_metrics
 TEST_SHARE = 0.1
 
 
-def evaluate_actions(recipe: Recipe, data: TrainingData, config: TrainingConfig) -> dict[str, float]:
+def evaluate_actions(
+    recipe: Recipe, data: TrainingData, config: TrainingConfig, baseline: bool = False
+) -> dict[str, float]:
+    """The metrics of the recipe's rankings on the split; with `baseline`, of its order without personalization
+    (every score 0.0: value, then how often each action was taken), which is AWS's order before it can score."""
     actions = data.actions if data.actions is not None else pd.DataFrame({"ACTION_ID": []})
     events = data.action_interactions
     if events is None or not len(events):
@@ -42,6 +46,8 @@ def evaluate_actions(recipe: Recipe, data: TrainingData, config: TrainingConfig)
     recommended = {}
     for user in truth:
         scores = model.scores(items.get(user, []), history.get(user, []), candidates)
+        if baseline:
+            scores = dict.fromkeys(scores, 0.0)
         recommended[user] = model.order(scores, values)
     return ranking_metrics(recommended, truth, len(actions)) | {"coverage": _coverage(recommended, len(actions))}
 

@@ -36,7 +36,11 @@ def split(data: TrainingData) -> tuple[TrainingData, dict[str, set[str]]]:
     return train, truth
 
 
-def evaluate_segments(recipe: Recipe, data: TrainingData, config: TrainingConfig) -> dict[str, float]:
+def evaluate_segments(
+    recipe: Recipe, data: TrainingData, config: TrainingConfig, baseline: bool = False
+) -> dict[str, float]:
+    """The metrics of `recipe`'s segments on the split; with `baseline`, of the segments AWS's sample compares
+    them with instead: the same users for every query, the most active first."""
     train, truth = split(data)
     model = recipe.train(train, config)
     assert isinstance(model, AffinityModel)  # the USER_SEGMENTATION recipes train one
@@ -44,9 +48,10 @@ def evaluate_segments(recipe: Recipe, data: TrainingData, config: TrainingConfig
     queries = (
         _attribute_queries(model, truth) if isinstance(recipe, ItemAttributeAffinity) else _item_queries(model, truth)
     )
-    hits, recalls, covered = [], [], set()
+    active = [str(user) for user in train.interactions["USER_ID"].value_counts().index[:top]]
+    hits, recalls, covered = [], [], set[str]()
     for items, actual in queries:
-        predicted = model.segment(items, top)
+        predicted = active if baseline else model.segment(items, top)
         found = len(actual.intersection(predicted))
         hits.append(found)
         recalls.append(found / min(len(actual), top))
