@@ -24,25 +24,8 @@ from tests.recipes import planted
 NEXT_BEST_ACTION = "arn:aws:personalize:::recipe/aws-next-best-action"
 
 
-def action_datasets(aws) -> SimpleNamespace:
-    """A dataset group with the planted Interactions, Actions and Action interactions imported."""
-    data = planted.next_best_actions()
-    group = builders.group(aws)
-    role = builders.bucket_and_role(aws)
-    built = SimpleNamespace(group=group, role=role)
-    for kind, schema, frame in (
-        ("INTERACTIONS", planted.INTERACTIONS, data.interactions),
-        ("ACTIONS", planted.ACTIONS, data.actions),
-        ("ACTION_INTERACTIONS", planted.ACTION_INTERACTIONS, data.action_interactions),
-    ):
-        arn = builders.dataset(aws, group, kind, planted.avro_fields(schema))
-        builders.import_frame(aws, arn, frame, role, kind.lower())
-        setattr(built, kind.lower(), arn)
-    return built
-
-
 def deployed(aws) -> SimpleNamespace:
-    built = action_datasets(aws)
+    built = builders.planted_group(aws, planted.next_best_actions())
     built.version = builders.version(aws, builders.solution(aws, built.group, NEXT_BEST_ACTION, name="actions"))
     built.campaign = builders.campaign(aws, built.version, name="actions")
     return built
@@ -150,13 +133,7 @@ def test_what_next_best_action_refuses(aws):
         "This campaign recommends actions: call GetActionRecommendations with a userId.",
     )
     with pytest.raises(ClientError) as raised:
-        aws.personalize.create_batch_inference_job(
-            jobName="batch",
-            solutionVersionArn=built.version,
-            roleArn=built.role,
-            jobInput={"s3DataSource": {"path": f"s3://{builders.BUCKET}/in.json"}},
-            jobOutput={"s3DataDestination": {"path": f"s3://{builders.BUCKET}/out/"}},
-        )
+        builders.start_batch_inference_job(aws, built, f"s3://{builders.BUCKET}/in.json")
     assert error_of(raised)[1].startswith("You can't get batch recommendations with the aws-next-best-action recipe")
     popular = builders.campaign(aws, builders.version(aws, builders.solution(aws, built.group, name="popular")), "pop")
     with pytest.raises(ClientError) as raised:

@@ -214,9 +214,10 @@ def _fit(
     # the user's interactions with the action before this one, by type
     before = np.column_stack([is_kind[kind].groupby(pair).cumsum() - is_kind[kind] for kind in HISTORY])
     # the user took the action then, or within the period after
-    taken_at = events["TIMESTAMP"].where(events["KIND"] == TAKEN)
-    next_taken = taken_at.groupby(pair).transform(lambda s: s[::-1].cummin().ffill()[::-1])
-    label = (next_taken.notna() & (next_taken <= events["TIMESTAMP"] + period)).to_numpy(dtype=np.float32)
+    taken_at = events["TIMESTAMP"].astype("float64").where(events["KIND"] == TAKEN, np.inf)
+    latest_first = [column.iloc[::-1] for column in pair]
+    next_taken = taken_at.iloc[::-1].groupby(latest_first).cummin().reindex(events.index)  # taken then or after
+    label = (next_taken <= events["TIMESTAMP"] + period).to_numpy(dtype=np.float32)
     zero = np.zeros(dimension)
     taste = np.stack([users.get(user, zero) for user in events["USER_ID"]]).astype(np.float32)
     row = events["ACTION_ID"].map({a: i for i, a in enumerate(scored)}).to_numpy(dtype=np.int64)

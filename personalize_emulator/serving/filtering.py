@@ -1,5 +1,8 @@
 """Filters applied to one request: which candidate items a filter removes, read from the dataset group's data as
-it is at that moment (Items and Users records, and the interactions up to the last PutEvents call).
+it is at that moment (Items and Users records, and the interactions up to the last PutEvents call). The same rules
+choose actions for Next-Best-Action (`ActionID`: Actions records, Action_Interactions event types, which match in
+any of the guide's spellings) and users for user segments (`UserID`: Users records, and the users who have
+interactions of an event type, as the guide's "includes only users who have clicked or rated items").
 
 The rules, from the developer guide:
 - Expressions joined by `|` are evaluated each on its own; the INCLUDE results are united, the EXCLUDE results

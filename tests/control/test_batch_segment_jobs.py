@@ -28,18 +28,9 @@ GROUP_B = {f"b-user{u}" for u in range(60)}
 
 def segmentation_version(aws, recipe=ITEM_AFFINITY) -> SimpleNamespace:
     """Interactions, Items and Users of `planted.tastes`, and an ACTIVE version of `recipe`."""
-    data = planted.tastes()
-    group = builders.group(aws)
-    role = builders.bucket_and_role(aws)
-    for kind, schema, frame in (
-        ("INTERACTIONS", planted.INTERACTIONS, data.interactions),
-        ("ITEMS", planted.ITEMS, data.items),
-        ("USERS", planted.USERS, data.users),
-    ):
-        arn = builders.dataset(aws, group, kind, planted.avro_fields(schema))
-        builders.import_frame(aws, arn, frame, role, kind.lower())
-    solution = builders.solution(aws, group, recipe, name="segments")
-    return SimpleNamespace(group=group, role=role, version=builders.version(aws, solution))
+    built = builders.planted_group(aws, planted.tastes())
+    built.version = builders.version(aws, builders.solution(aws, built.group, recipe, name="segments"))
+    return built
 
 
 def start_job(aws, built, name, lines, **kwargs) -> str:
@@ -183,13 +174,7 @@ def test_what_a_batch_segment_job_refuses(aws):
             start_job(aws, built, "refused", ['{"itemId": "a1"}'], **extra)
         assert error_of(raised) == ("InvalidInputException", message)
     with pytest.raises(ClientError) as raised:
-        aws.personalize.create_batch_inference_job(
-            jobName="inference",
-            solutionVersionArn=built.version,
-            roleArn=built.role,
-            jobInput={"s3DataSource": {"path": f"s3://{BUCKET}/in/refused.json"}},
-            jobOutput={"s3DataDestination": {"path": f"s3://{BUCKET}/out/"}},
-        )
+        builders.start_batch_inference_job(aws, built, f"s3://{BUCKET}/in/refused.json")
     assert error_of(raised)[1].endswith("create a batch segment job with it, not a batch inference job.")
     popularity = builders.version(aws, builders.solution(aws, built.group, name="popular"))
     with pytest.raises(ClientError) as raised:

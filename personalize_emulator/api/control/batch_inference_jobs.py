@@ -5,9 +5,9 @@ by a line of its own with `error` set.
 
 from __future__ import annotations
 
-from personalize_emulator.api.control.batch_jobs import answer_input_files, checked_version
+from personalize_emulator.api.control.batch_jobs import answer_input_files, checked_version, new_batch_job
 from personalize_emulator.api.control.campaigns import campaign_config_for
-from personalize_emulator.api.control.common import listing, tags_of
+from personalize_emulator.api.control.common import listing
 from personalize_emulator.errors import InvalidInputException, NotImplementedOperation
 from personalize_emulator.protocol.limits import DEFAULT_RESULTS, MAX_RESULTS
 from personalize_emulator.protocol.registry import operation
@@ -70,19 +70,18 @@ def create_batch_inference_job(
     if not 1 <= count <= MAX_RESULTS:
         raise InvalidInputException(f"numResults must be between 1 and {MAX_RESULTS}; got {count}.")
     config = campaign_config_for(version, batch_inference_job_config)
-    job = backend.add(
-        BatchInferenceJob(
-            arn=backend.arn(f"batch-inference-job/{job_name}"),
-            name=job_name,
-            solution_version_arn=version.arn,
-            filter_arn=filter_arn,
-            num_results=count,
-            job_input=job_input,
-            job_output=job_output,
-            role_arn=role_arn,
-            config=config,
-            tags=tags_of(tags),
-        )
+    job = new_batch_job(
+        backend,
+        BatchInferenceJob,
+        job_name,
+        version,
+        filter_arn,
+        count,
+        job_input,
+        job_output,
+        role_arn,
+        tags,
+        config=config,
     )
 
     def work():

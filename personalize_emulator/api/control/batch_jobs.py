@@ -4,9 +4,9 @@ reads JSON lines from S3 through the job's role and writes the answers to each i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from personalize_emulator.api.control.common import reach_s3
+from personalize_emulator.api.control.common import reach_s3, tags_of
 from personalize_emulator.data.s3 import S3AccessError, read_prefix, write_object
 from personalize_emulator.errors import JobFailed
 from personalize_emulator.resources.base import require_active
@@ -33,6 +33,40 @@ def checked_version(
     reach_s3(backend, role_arn, job_input["s3DataSource"]["path"], READ_ACTIONS)
     reach_s3(backend, role_arn, job_output["s3DataDestination"]["path"], WRITE_ACTIONS)
     return version
+
+
+J = TypeVar("J", bound=BatchJob)
+
+
+def new_batch_job(
+    backend,
+    cls: type[J],
+    job_name: str,
+    version: SolutionVersion,
+    filter_arn: str | None,
+    num_results: int,
+    job_input: dict,
+    job_output: dict,
+    role_arn: str,
+    tags: list[dict[str, str]] | None,
+    **details: Any,
+) -> J:
+    """A job of `cls` made from its Create request, added to the backend (`ResourceAlreadyExistsException` if its
+    name is taken)."""
+    return backend.add(
+        cls(
+            arn=backend.arn(f"{cls.kind}/{job_name}"),
+            name=job_name,
+            solution_version_arn=version.arn,
+            filter_arn=filter_arn,
+            num_results=num_results,
+            job_input=job_input,
+            job_output=job_output,
+            role_arn=role_arn,
+            tags=tags_of(tags),
+            **details,
+        )
+    )
 
 
 def answer_input_files(

@@ -5,8 +5,8 @@ them: `<input file name>.out`, one line per input line, in order, a bad line ans
 
 from __future__ import annotations
 
-from personalize_emulator.api.control.batch_jobs import answer_input_files, checked_version
-from personalize_emulator.api.control.common import listing, tags_of
+from personalize_emulator.api.control.batch_jobs import answer_input_files, checked_version, new_batch_job
+from personalize_emulator.api.control.common import listing
 from personalize_emulator.errors import InvalidInputException, LimitExceededException
 from personalize_emulator.protocol.limits import DEFAULT_RESULTS
 from personalize_emulator.protocol.registry import operation
@@ -68,18 +68,8 @@ def create_batch_segment_job(
                 f"There are already {len(running)} batch segment jobs pending or in progress, the most a region "
                 "allows; wait for one to finish."
             )
-        job = backend.add(
-            BatchSegmentJob(
-                arn=backend.arn(f"batch-segment-job/{job_name}"),
-                name=job_name,
-                solution_version_arn=version.arn,
-                filter_arn=filter_arn,
-                num_results=count,
-                job_input=job_input,
-                job_output=job_output,
-                role_arn=role_arn,
-                tags=tags_of(tags),
-            )
+        job = new_batch_job(
+            backend, BatchSegmentJob, job_name, version, filter_arn, count, job_input, job_output, role_arn, tags
         )
 
     def work():
