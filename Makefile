@@ -46,6 +46,7 @@ bench: setup  ## re-measure what the docs quote (needs a quiet machine)
 	$(PY) bench/fuzz.py
 	$(PY) bench/movielens_bench.py
 	$(PY) bench/filter_bench.py
+	$(PY) bench/segments_actions_bench.py
 
 clean:  ## remove .venv and build/
 	rm -rf $(VENV) build
