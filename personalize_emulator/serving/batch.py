@@ -30,6 +30,9 @@ PROGRESS_EVERY = 10_000  # input lines between two progress lines in the server'
 class JsonLines(ABC):
     """Answers a job's input lines one by one, in order; a line that cannot be answered gets an error line."""
 
+    example = '{"userId": "42"}'
+    """An input line, shown when a line is not a JSON object."""
+
     def __init__(self, backend, version: SolutionVersion, job: BatchJob):
         self.backend, self.version, self.job = backend, version, job
         self.lines = 0
@@ -50,9 +53,6 @@ class JsonLines(ABC):
             return _line(request, self.output(request))
         except PersonalizeError as exc:
             return _line(request, error=exc.message)
-
-    example = '{"userId": "42"}'
-    """An input line, shown when a line is not a JSON object."""
 
     @abstractmethod
     def output(self, request: dict[str, Any]) -> dict[str, Any]:
