@@ -49,6 +49,7 @@ bench: setup  ## re-measure what the docs quote (needs a quiet machine)
 	$(PY) bench/training_bench.py
 	$(PY) bench/scale_bench.py
 	$(PY) bench/recommenders_bench.py
+	$(PY) bench/segments_actions_bench.py
 
 clean:  ## remove .venv and build/
 	rm -rf $(VENV) build

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import pandas as pd
 
 from personalize_emulator.demo import synthetic_interactions
+from personalize_emulator.recipes import TrainingData
 from personalize_emulator.testing import bucket_policy, trust_policy
 from tests.conftest import wait_until
 from tests.recipes import planted
@@ -174,6 +175,20 @@ def deployed(aws: SimpleNamespace, frame: pd.DataFrame | None = None) -> SimpleN
     return built
 
 
+def start_batch_inference_job(
+    aws: SimpleNamespace, built: SimpleNamespace, input_path: str, name: str = "batch", output: str = "", **kwargs
+) -> str:
+    """A batch inference job of `built.version` through `built.role`, writing under `output` (`out/` by default)."""
+    return aws.personalize.create_batch_inference_job(
+        jobName=name,
+        solutionVersionArn=built.version,
+        roleArn=built.role,
+        jobInput={"s3DataSource": {"path": input_path}},
+        jobOutput={"s3DataDestination": {"path": output or f"s3://{BUCKET}/out/"}},
+        **kwargs,
+    )["batchInferenceJobArn"]
+
+
 def tracker(aws: SimpleNamespace, group_arn: str, name: str = "tracker") -> dict:
     created = aws.personalize.create_event_tracker(name=name, datasetGroupArn=group_arn)
     wait_until(
@@ -226,6 +241,25 @@ def export_records(aws: SimpleNamespace, dataset_arn: str, role_arn: str, name: 
         pd.read_csv(aws.s3.get_object(Bucket=BUCKET, Key=k)["Body"], dtype=str, keep_default_na=False) for k in keys
     ]
     return pd.concat(frames, ignore_index=True)
+
+
+def planted_group(aws: SimpleNamespace, data: TrainingData) -> SimpleNamespace:
+    """A dataset group with each dataset of planted `data` made with its schema and imported: `group`, `role`, and
+    each dataset's ARN under its type in lower case (`interactions`, `actions`, ...)."""
+    built = SimpleNamespace(group=group(aws), role=bucket_and_role(aws))
+    frames = {
+        "INTERACTIONS": data.interactions,
+        "ITEMS": data.items,
+        "USERS": data.users,
+        "ACTIONS": data.actions,
+        "ACTION_INTERACTIONS": data.action_interactions,
+    }
+    for kind, frame in frames.items():
+        if frame is not None and kind in data.schemas:
+            arn = dataset(aws, built.group, kind, planted.avro_fields(data.schemas[kind]))
+            import_frame(aws, arn, frame, built.role, kind.lower())
+            setattr(built, kind.lower(), arn)
+    return built
 
 
 def clusters_group(aws: SimpleNamespace, new_items: list[dict] | None = None) -> str:

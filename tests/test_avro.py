@@ -109,7 +109,7 @@ def test_parse_schema_refuses(text, message):
         ("INTERACTIONS", INTERACTIONS),
         ("ITEMS", [string("ITEM_ID"), nullable("GENRES", categorical=True), nullable("CREATION_TIMESTAMP", "long")]),
         ("USERS", [string("USER_ID"), nullable("AGE", "int")]),
-        ("ACTIONS", [string("ACTION_ID"), nullable("VALUE", "float")]),
+        ("ACTIONS", [string("ACTION_ID"), nullable("VALUE", "long")]),
         (
             "ACTION_INTERACTIONS",
             [string("USER_ID"), string("ACTION_ID"), {"name": "TIMESTAMP", "type": "long"}, string("EVENT_TYPE")],

@@ -4,10 +4,6 @@ the installed botocore models is called through both adapters with a valid reque
 One scenario builds what the requests need, in the order a program would, each step calling one operation; the
 step that *covers* an operation is its only call that counts for it (other calls of the same operation are setup,
 made for the operation they serve). Every operation has exactly one covering step.
-
-`PENDING` names the operations that other engineers of issue 15 are serving now (recommenders, batch segment jobs,
-Next-Best-Action). Until they are served they may answer 501, and so may the setup made for them; once one is
-served the test fails until it leaves `PENDING`. The set must be empty before issue 15 closes.
 """
 
 from __future__ import annotations
@@ -30,17 +26,6 @@ from personalize_emulator.recipes.user_personalization import bptt
 from tests.builders import BUCKET, avro, bucket_and_role, planted_interactions, upload
 from tests.conftest import ACCOUNT, REGION, wait_gone, wait_until
 
-PENDING = frozenset(
-    {
-        # issue 15, item 3 (wt-15b): user segmentation
-        "CreateBatchSegmentJob",
-        "DescribeBatchSegmentJob",
-        # issue 15, item 3 (wt-15b): Next-Best-Action
-        "GetActionRecommendations",
-        "PutActions",
-        "PutActionInteractions",
-    }
-)
 RECIPE = "arn:aws:personalize:::recipe/"
 FIELDS = {
     "INTERACTIONS": [
@@ -85,7 +70,8 @@ class Step:
 
 
 class World(dict):
-    """What the steps kept. A key a failed pending setup never filled reads as an ARN that names nothing."""
+    """What the steps kept. A key a failed step never filled reads as an ARN that names nothing, so the steps
+    after it fail with errors of their own instead of a KeyError."""
 
     def __missing__(self, key: str) -> str:
         return f"arn:aws:personalize:{REGION}:{ACCOUNT}:missing/{key}"
@@ -496,7 +482,6 @@ def test_every_operation_has_exactly_one_covering_step():
     assert {name for name, count in covered.items() if count > 1} == set()
     assert set(operations()) - set(covered) == set()
     assert set(covered) - set(operations()) == set()
-    assert PENDING <= set(operations())
 
 
 def test_every_operation_answers_a_valid_request(aws, monkeypatch):
@@ -505,7 +490,6 @@ def test_every_operation_answers_a_valid_request(aws, monkeypatch):
     upload_data(aws)
     problems = []
     for step in STEPS:
-        pending = (step.serves or step.operation) in PENDING
         if step.before:
             step.before()
         try:
@@ -513,9 +497,5 @@ def test_every_operation_answers_a_valid_request(aws, monkeypatch):
             if step.keep:
                 step.keep(aws, world, answer)
         except (ClientError, pytest.fail.Exception) as error:
-            if not pending:
-                problems.append(f"{step.operation}: {getattr(error, 'response', {}).get('Error') or error}")
-            continue
-        if pending and step.serves is None:
-            problems.append(f"{step.operation} is served now: remove it from PENDING")
+            problems.append(f"{step.operation}: {getattr(error, 'response', {}).get('Error') or error}")
     assert problems == []

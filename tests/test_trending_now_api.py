@@ -46,8 +46,7 @@ def test_trending_now_serves_the_rising_item_first_and_follows_events(aws):
         )  # fmt: skip
     assert error_of(raised) == (
         "InvalidInputException",
-        f"The solution version {version_arn} uses aws-trending-now, which gives no batch recommendations; get them "
-        "from a campaign.",
+        "You can't get batch recommendations with the aws-trending-now recipe; get them from a campaign of it.",
     )
 
 

@@ -1,4 +1,5 @@
-"""personalize-events: PutEvents into the tracker's Interactions dataset, PutItems and PutUsers upserts.
+"""personalize-events: PutEvents into the tracker's Interactions dataset, PutActionInteractions into the Action
+interactions dataset whose tracker it names, PutItems, PutUsers and PutActions upserts.
 
 An event is in its dataset by the time the call returns.
 """
@@ -7,10 +8,11 @@ from __future__ import annotations
 
 from personalize_emulator.api.control.datasets import Dataset
 from personalize_emulator.api.control.recommenders import Recommender
+from personalize_emulator.data.action_events import action_event_type
 from personalize_emulator.data.records import build_record, parse_properties
 from personalize_emulator.errors import InvalidInputException, ResourceInUseException
 from personalize_emulator.protocol.registry import operation
-from personalize_emulator.resources.datasets import dataset_of
+from personalize_emulator.resources.datasets import action_interactions_for, dataset_of
 from personalize_emulator.resources.event_trackers import tracker_for
 from personalize_emulator.resources.lifecycle import ACTIVE
 from personalize_emulator.resources.metric_attributions import report_events
@@ -100,3 +102,40 @@ def put_items(backend, dataset_arn, items):
 @operation("PutUsers")
 def put_users(backend, dataset_arn, users):
     _put_records(backend, dataset_arn, "USERS", "USER_ID", users, "userId")
+
+
+@operation("PutActions")
+def put_actions(backend, dataset_arn, actions):
+    _put_records(backend, dataset_arn, "ACTIONS", "ACTION_ID", actions, "actionId")
+
+
+@operation("PutActionInteractions")
+def put_action_interactions(backend, tracking_id, action_interactions):
+    dataset = action_interactions_for(backend, tracking_id)
+    if dataset is None:
+        raise InvalidInputException(
+            f"The tracking ID {tracking_id} does not belong to an Action interactions dataset (DescribeDataset "
+            "shows the trackingId of one)."
+        )
+    if dataset.status != ACTIVE:
+        raise ResourceInUseException(f"The dataset {dataset.arn} is {dataset.status}, not ACTIVE.")
+    rows = []
+    for index, interaction in enumerate(action_interactions):
+        where = f"actionInteractions[{index}]"
+        if action_event_type(interaction["eventType"]) is None:
+            raise InvalidInputException(
+                f"{where}: eventType {interaction['eventType']!r} is not an action interaction event type; use "
+                "Taken, Not taken or Viewed (TAKEN, NOT_TAKEN, VIEWED)."
+            )
+        impression = interaction.get("impression")
+        fixed = {
+            "USER_ID": interaction.get("userId") or interaction["sessionId"],
+            "ACTION_ID": interaction["actionId"],
+            "TIMESTAMP": int(interaction["timestamp"]),
+            "EVENT_TYPE": interaction["eventType"],
+            "IMPRESSION": "|".join(impression) if impression else None,
+            "RECOMMENDATION_ID": interaction.get("recommendationId"),
+        }
+        properties = parse_properties(interaction.get("properties"), where)
+        rows.append(build_record(dataset.table.schema, properties, fixed, where, EVENT_RESERVED_PROPERTIES))
+    dataset.table.append_rows(rows)

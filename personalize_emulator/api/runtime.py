@@ -1,4 +1,5 @@
-"""personalize-runtime: recommendations and rankings answered by a campaign's or a recommender's trained model."""
+"""personalize-runtime: recommendations, rankings and actions answered by a campaign's or a recommender's trained
+model."""
 
 from __future__ import annotations
 
@@ -12,10 +13,18 @@ from personalize_emulator import settings
 from personalize_emulator.api.control.campaigns import Campaign
 from personalize_emulator.api.control.recommenders import Recommender
 from personalize_emulator.errors import InvalidInputException
-from personalize_emulator.protocol.limits import DEFAULT_RESULTS, MAX_RESULTS, MAX_RESULTS_WITH_METADATA
+from personalize_emulator.protocol.limits import (
+    DEFAULT_ACTION_RESULTS,
+    DEFAULT_RESULTS,
+    MAX_ACTION_RESULTS,
+    MAX_RESULTS,
+    MAX_RESULTS_WITH_METADATA,
+)
 from personalize_emulator.protocol.registry import operation
+from personalize_emulator.recipes.base import PERSONALIZED_ACTIONS
 from personalize_emulator.resources.lifecycle import ACTIVE
 from personalize_emulator.serving import answers, item_metadata
+from personalize_emulator.serving.actions import recommend_actions
 from personalize_emulator.serving.promotions import recommend_with_promotion
 
 Deployed = Campaign | Recommender
@@ -149,3 +158,27 @@ def get_personalized_ranking(
         subject=f"The campaign {campaign.arn}",
     )
     return _answer(backend, campaign, "personalizedRanking", ranked, columns)
+
+
+@operation("GetActionRecommendations")
+def get_action_recommendations(
+    backend, campaign_arn=None, user_id=None, num_results=None, filter_arn=None, filter_values=None
+):
+    if not campaign_arn:
+        raise InvalidInputException("campaignArn is required: the campaign of a Next-Best-Action solution version.")
+    campaign = _serving_campaign(backend, campaign_arn)
+    if campaign.version.recipe_type != PERSONALIZED_ACTIONS:
+        raise InvalidInputException(
+            f"The campaign {campaign.arn} does not recommend actions: GetActionRecommendations needs a campaign of "
+            "the aws-next-best-action recipe."
+        )
+    if not user_id:
+        raise InvalidInputException("userId is required to get action recommendations.")
+    count = DEFAULT_ACTION_RESULTS if num_results is None else num_results
+    if count > MAX_ACTION_RESULTS:
+        raise InvalidInputException(f"numResults must be at most {MAX_ACTION_RESULTS}; got {count}.")
+    scored = recommend_actions(backend, campaign.version, user_id, count, filter_arn, filter_values)
+    return {
+        "actionList": [{"actionId": action, "score": score} for action, score in scored],
+        "recommendationId": f"RID-{uuid.uuid4()}",
+    }

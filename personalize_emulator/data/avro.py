@@ -49,6 +49,11 @@ _NOT_METADATA = {
     "ACTIONS": {"ACTION_ID", "CREATION_TIMESTAMP"},
     "ACTION_INTERACTIONS": {"USER_ID", "ACTION_ID", "TIMESTAMP", "EVENT_TYPE", "IMPRESSION", "RECOMMENDATION_ID"},
 }
+# Reserved fields of one dataset type, and the types they must have: "For its type, use long and optionally type
+# null" (the guide's schema page, for VALUE, ACTION_EXPIRATION_TIMESTAMP and REPEAT_FREQUENCY of Actions).
+_RESERVED_BY_DATASET = {
+    "ACTIONS": {name: {"long", "int"} for name in ("VALUE", "ACTION_EXPIRATION_TIMESTAMP", "REPEAT_FREQUENCY")}
+}
 METADATA_LIMITS = {"INTERACTIONS": 5, "ITEMS": 50, "USERS": 5, "ACTIONS": 10, "ACTION_INTERACTIONS": 5}
 
 
@@ -153,6 +158,13 @@ def check_for_dataset(schema: AvroSchema, dataset_type: str) -> None:
             )
         if field.nullable:
             raise InvalidInputException(f"The field {required} cannot be nullable in a dataset of type {dataset_type}.")
+    for name, types in _RESERVED_BY_DATASET.get(dataset_type, {}).items():
+        field = by_upper.get(name)
+        if field is not None and field.type not in types:
+            raise InvalidInputException(
+                f"The reserved field {field.name} of a dataset of type {dataset_type} must be of type long, "
+                f"not {field.type}."
+            )
     metadata = [f.name for f in schema.fields if f.name.upper() not in _NOT_METADATA[dataset_type]]
     limit = METADATA_LIMITS[dataset_type]
     if len(metadata) > limit:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from personalize_emulator.recipes.affinity import ItemAffinity, ItemAttributeAffinity
 from personalize_emulator.recipes.base import Model, Recipe, TrainingConfig, TrainingData
+from personalize_emulator.recipes.next_best_action import NextBestAction
 from personalize_emulator.recipes.popularity import PopularityCount
 from personalize_emulator.recipes.similar_items import SimilarItems
 from personalize_emulator.recipes.sims import Sims
@@ -34,6 +36,9 @@ register(UserPersonalization())
 register(Sims())
 register(SimilarItems())
 register(TrendingNow())
+register(ItemAffinity())
+register(ItemAttributeAffinity())
+register(NextBestAction())
 for variant in (PersonalizedRanking, UserPersonalizationV2, Hrnn, HrnnMetadata, HrnnColdstart):
     register(variant())
 

@@ -23,6 +23,8 @@ RELATED_ITEMS = "RELATED_ITEMS"
 POPULAR_ITEMS = "POPULAR_ITEMS"
 """The same list for everyone, asked for without a userId (Trending-Now: "You pass a userId in your request only
 if you apply a filter that requires it")."""
+USER_SEGMENTATION = "USER_SEGMENTATION"
+PERSONALIZED_ACTIONS = "PERSONALIZED_ACTIONS"
 
 
 class RecipeError(Exception):
@@ -50,6 +52,9 @@ class TrainingData:
     users: pd.DataFrame | None = None
     schemas: dict[str, AvroSchema] = field(default_factory=dict)
     """The schema of each dataset, by type (`INTERACTIONS`, `ITEMS`, `USERS`), for recipes that read metadata."""
+    actions: pd.DataFrame | None = None
+    action_interactions: pd.DataFrame | None = None
+    """The Actions and Action interactions datasets, which only Next-Best-Action reads."""
 
     def catalogue(self) -> pd.Index:
         """Every item id that Interactions or Items name."""
@@ -184,6 +189,20 @@ class Retraining(SplitTraining):
 
     def finish(self) -> Model:
         return self.recipe.train(self.split.full, self.config)
+
+
+class NoItemsModel(Model):
+    """A model that answers no item request (user segments, actions): serving sends those requests to the models
+    of item recipes only, so a version of this model has no items to recommend, rank or filter."""
+
+    def recommend(self, user_id, num_results, context=None, exclude=None, exploration=None, rng=None, item_id=None):
+        return []
+
+    def rank(self, user_id, item_ids, context=None):
+        return []
+
+    def item_ids(self):
+        return []
 
 
 class Recipe(ABC):

@@ -1,4 +1,5 @@
-"""Batch inference jobs: a solution version answering every line of JSON-lines input in S3."""
+"""Batch inference jobs: a solution version answering every line of JSON-lines input in S3 (and what batch segment
+jobs share with them)."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ MAX_INPUT_BYTES = 1024**3
 
 
 @dataclass(eq=False)
-class BatchInferenceJob(Resource):
-    kind = "batch-inference-job"
-    arn_member = "batchInferenceJobArn"
+class BatchJob(Resource):
+    """What batch inference and batch segment jobs share: a solution version answering JSON lines in S3."""
+
     name_member = "jobName"
 
     solution_version_arn: str = ""
@@ -32,7 +33,6 @@ class BatchInferenceJob(Resource):
     job_input: dict[str, Any] = field(default_factory=dict)  # a kmsKeyArn is kept and described; nothing is encrypted
     job_output: dict[str, Any] = field(default_factory=dict)
     role_arn: str = ""
-    config: dict[str, Any] = field(default_factory=dict)
 
     def details(self) -> dict[str, Any]:
         return {
@@ -42,6 +42,18 @@ class BatchInferenceJob(Resource):
             "jobInput": self.job_input,
             "jobOutput": self.job_output,
             "roleArn": self.role_arn,
+        }
+
+
+@dataclass(eq=False)
+class BatchInferenceJob(BatchJob):
+    kind = "batch-inference-job"
+    arn_member = "batchInferenceJobArn"
+
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def details(self) -> dict[str, Any]:
+        return super().details() | {
             "batchInferenceJobConfig": self.config or None,
             "batchInferenceJobMode": BATCH_INFERENCE,
         }

@@ -23,6 +23,8 @@ class Dataset(Resource):
     schema_arn: str = ""
     table: Table = field(default=None)  # type: ignore[assignment]
     latest_update: dict[str, Any] | None = None
+    tracking_id: str | None = None
+    """The ID of the event tracker AWS makes with an Action interactions dataset, for PutActionInteractions."""
 
     def details(self) -> dict[str, Any]:
         return {
@@ -44,6 +46,11 @@ def dataset_type_of(value: str) -> str:
             f"Invalid dataset type {value}; it must be one of {', '.join(REQUIRED_FIELDS)} (case-insensitive)."
         )
     return upper
+
+
+def action_interactions_for(backend, tracking_id: str) -> Dataset | None:
+    """The Action interactions dataset whose event tracker has the ID `tracking_id`."""
+    return next((d for d in backend.all(Dataset) if d.tracking_id == tracking_id and d.status not in DELETING), None)
 
 
 def dataset_of(backend, group_arn: str, dataset_type: str) -> Dataset | None:

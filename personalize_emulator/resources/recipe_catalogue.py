@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from personalize_emulator import settings
-from personalize_emulator.recipes import similar_items, sims
+from personalize_emulator.recipes import affinity, next_best_action, similar_items, sims
 from personalize_emulator.recipes.hyperparameters import defaults
 from personalize_emulator.recipes.trending_now import TrendingNow
 from personalize_emulator.recipes.user_personalization import UserPersonalization
@@ -175,18 +175,21 @@ RECIPES: tuple[RecipeEntry, ...] = (
         _SEGMENT,
         "Finds the users most likely to interact with each item.",
         feature_transformation="item-affinity",
+        default_hyperparameters=defaults(affinity.HYPERPARAMETERS),
     ),
     RecipeEntry(
         "aws-item-attribute-affinity",
         _SEGMENT,
         "Finds the users most likely to interact with items of given attributes.",
         feature_transformation="item-attribute-affinity",
+        default_hyperparameters=defaults(affinity.HYPERPARAMETERS),
     ),
     RecipeEntry(
         "aws-next-best-action",
         _ACTIONS,
         "Recommends the actions a user is most likely to take next.",
         feature_transformation="next-best-action",
+        default_hyperparameters=defaults(next_best_action.HYPERPARAMETERS),
     ),
     *(
         RecipeEntry(

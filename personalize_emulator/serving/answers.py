@@ -12,7 +12,14 @@ import numpy as np
 
 from personalize_emulator.data import interaction_history
 from personalize_emulator.errors import InvalidInputException
-from personalize_emulator.recipes.base import PERSONALIZED_RANKING, RELATED_ITEMS, USER_PERSONALIZATION, Model
+from personalize_emulator.recipes.base import (
+    PERSONALIZED_ACTIONS,
+    PERSONALIZED_RANKING,
+    RELATED_ITEMS,
+    USER_PERSONALIZATION,
+    USER_SEGMENTATION,
+    Model,
+)
 from personalize_emulator.resources.datasets import dataset_of
 from personalize_emulator.serving import filtering
 
@@ -52,6 +59,10 @@ def recommend(
     kind = served.recipe_type
     if kind == PERSONALIZED_RANKING:
         raise InvalidInputException("This campaign ranks items: call GetPersonalizedRanking with an inputList.")
+    if kind == PERSONALIZED_ACTIONS:
+        raise InvalidInputException("This campaign recommends actions: call GetActionRecommendations with a userId.")
+    if kind == USER_SEGMENTATION:
+        raise InvalidInputException("This solution version makes user segments: create a batch segment job with it.")
     if kind == USER_PERSONALIZATION and not user_id:
         raise InvalidInputException("userId is required for a campaign of a USER_PERSONALIZATION recipe.")
     if kind == RELATED_ITEMS and not item_id:

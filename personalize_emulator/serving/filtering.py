@@ -1,5 +1,8 @@
 """Filters applied to one request: which candidate items a filter removes, read from the dataset group's data as
-it is at that moment (Items and Users records, and the interactions up to the last PutEvents call).
+it is at that moment (Items and Users records, and the interactions up to the last PutEvents call). The same rules
+choose actions for Next-Best-Action (`ActionID`: Actions records, Action_Interactions event types, which match in
+any of the guide's spellings) and users for user segments (`UserID`: Users records, and the users who have
+interactions of an event type, as the guide's "includes only users who have clicked or rated items").
 
 The rules, from the developer guide:
 - Expressions joined by `|` are evaluated each on its own; the INCLUDE results are united, the EXCLUDE results
@@ -30,8 +33,9 @@ from typing import Any
 import numpy as np
 
 from personalize_emulator.data import interaction_history
+from personalize_emulator.data.action_events import action_event_type
 from personalize_emulator.data.avro import NUMERIC, Field
-from personalize_emulator.data.filter_expressions import Condition, FilterExpression, Statement
+from personalize_emulator.data.filter_expressions import DATASETS, Condition, FilterExpression, Statement
 from personalize_emulator.data.record_index import RecordIndex, index_of
 from personalize_emulator.errors import InvalidInputException
 from personalize_emulator.recipes.base import Model
@@ -106,6 +110,45 @@ def candidates_of(backend: PersonalizeBackend, model: Model) -> Candidates:
     return found
 
 
+@dataclass(frozen=True)
+class Target:
+    """What a filter chooses: items, actions (Next-Best-Action) or users (user segments), each from the records of
+    one dataset, and tested against one interactions dataset."""
+
+    name: str  # as an expression names it: ItemID, ActionID or UserID
+    noun: str
+    records: str  # the dataset of its records: ITEMS, ACTIONS or USERS
+    key: str  # their id field
+    interactions: str  # the dataset an EVENT_TYPE condition reads
+    tests: tuple[str, ...]  # the datasets its conditions may test
+    described: str  # what they are, as the guide's examples show them
+
+
+ITEMS = Target(
+    "ItemID",
+    "items",
+    "ITEMS",
+    "ITEM_ID",
+    "INTERACTIONS",
+    ("ITEMS", "INTERACTIONS", "CURRENTUSER"),
+    "an item filter can test Items, Interactions.EVENT_TYPE, CurrentItem and CurrentUser",
+)
+ACTIONS = Target(
+    "ActionID",
+    "actions",
+    "ACTIONS",
+    "ACTION_ID",
+    "ACTION_INTERACTIONS",
+    ("ACTIONS", "ACTION_INTERACTIONS", "CURRENTUSER"),
+    "an action filter can test Actions, Action_Interactions.EVENT_TYPE and CurrentUser",
+)
+USERS = Target(
+    "UserID", "users", "USERS", "USER_ID", "INTERACTIONS", ("USERS", "INTERACTIONS"),
+    "a user filter can test Users and Interactions.EVENT_TYPE",
+)  # fmt: skip
+TARGETS = {target.name: target for target in (ITEMS, ACTIONS, USERS)}
+
+
 def filter_for(backend, filter_arn: str, group_arn: str, creating: bool = False) -> Filter:
     """The filter, if a request on the dataset group `group_arn` may apply it (or, with `creating`, may once it is
     created: a batch job waits for its filter)."""
@@ -129,10 +172,12 @@ def excluded(
     candidates: Candidates,
     user_id: str | None = None,
     item_id: str | None = None,
+    target: Target = ITEMS,
 ) -> frozenset[str]:
-    """The items of `candidates` that the filter removes from this request's answer."""
+    """The items (actions, users) of `candidates` that the filter removes from this request's answer."""
     found = filter_for(backend, filter_arn, group_arn)
-    request = _Request(backend, filter_arn, group_arn, bound_values(filter_values), candidates, user_id, item_id)
+    values = bound_values(filter_values)
+    request = _Request(backend, filter_arn, group_arn, values, candidates, user_id, item_id, target)
     return candidates.excluded_by(_allowed(found.parsed, request))
 
 
@@ -167,6 +212,7 @@ class _Request:
     candidates: Candidates
     user_id: str | None
     item_id: str | None
+    target: Target
 
     def index(self, dataset_type: str) -> RecordIndex | None:
         dataset = dataset_of(self.backend, self.group_arn, dataset_type)
@@ -193,20 +239,16 @@ def _allowed(expression: FilterExpression, request: _Request) -> np.ndarray:
 
 def _check_applicable(statement: Statement, request: _Request) -> None:
     where = f"The filter {request.filter_arn}"
-    if statement.target == "UserID":
+    target = request.target
+    if statement.target != target.name:
+        chosen = TARGETS[statement.target]
         raise InvalidInputException(
-            f"{where} chooses users (EXCLUDE/INCLUDE UserID), as batch segment jobs use it; it cannot filter item "
-            "recommendations."
+            f"{where} chooses {chosen.noun} (EXCLUDE/INCLUDE {chosen.name}); it cannot filter {target.noun}."
         )
-    if statement.target != "ItemID":
-        raise InvalidInputException(f"{where} chooses actions ({statement.target}); it cannot filter items.")
     for condition in statement.conditions():
         kind = condition.dataset.upper()
-        if kind not in ("ITEMS", "INTERACTIONS", "CURRENTUSER"):
-            raise InvalidInputException(
-                f"{where} tests {condition.dataset}.{condition.field}; an item filter can test Items, "
-                "Interactions.EVENT_TYPE, CurrentItem and CurrentUser."
-            )
+        if (kind if kind == "CURRENTUSER" else DATASETS[kind]) not in target.tests:
+            raise InvalidInputException(f"{where} tests {condition.dataset}.{condition.field}; {target.described}.")
         current = next((v.text for v in condition.values if v.kind == "current"), None)
         if request.item_id is None and current is not None:
             raise InvalidInputException(
@@ -248,13 +290,13 @@ def _mask(condition: Condition, request: _Request) -> np.ndarray:
     candidates = request.candidates
     if kind == "CURRENTUSER":
         return np.full(len(candidates.ids), _user_satisfies(condition, request))
-    if kind == "INTERACTIONS":
+    if DATASETS[kind] == request.target.interactions:
         return candidates.mask_of(_interacted(condition, request))
     wanted = _wanted(condition, request)
-    if condition.field == "ITEM_ID":  # every candidate has its id, with or without an Items record
+    if condition.field == request.target.key:  # every candidate has its id, with or without a record
         listed = candidates.mask_of(wanted)
         return listed if condition.op in POSITIVE else ~listed
-    index = request.index("ITEMS")
+    index = request.index(request.target.records)
     if index is None:
         return np.zeros(len(candidates.ids), dtype=bool)
     key = ("mask", condition.field, condition.op, wanted)
@@ -269,17 +311,25 @@ def _mask(condition: Condition, request: _Request) -> np.ndarray:
 
 
 def _interacted(condition: Condition, request: _Request) -> set[str]:
-    dataset = dataset_of(request.backend, request.group_arn, "INTERACTIONS")
+    """The candidates the asking user interacted with in an event of the condition's types; for a filter of users,
+    the users who have interactions of those types."""
+    target = request.target
+    dataset = dataset_of(request.backend, request.group_arn, target.interactions)
     if dataset is None:
         return set()
     if condition.op in ORDERING:
         raise InvalidInputException(f"The filter {request.filter_arn} compares event types with {condition.op}.")
-    wanted = {w.lower() for w in _wanted(condition, request)}
-    by_type = interaction_history.recent_items(dataset.table, request.user_id)
-    if condition.op in POSITIVE:
-        chosen = [items for kind, items in by_type.items() if "*" in wanted or kind in wanted]
+    same = action_event_type if target is ACTIONS else str.lower  # how event types compare
+    wanted = {same(w) or w.lower() for w in _wanted(condition, request)}
+    if target is USERS:
+        by_type = interaction_history.users_by_event_type(dataset.table)
     else:
-        chosen = [items for kind, items in by_type.items() if "*" not in wanted and kind not in wanted | {None}]
+        by_type = interaction_history.recent_items(dataset.table, request.user_id)
+    kinds = {kind: same(kind) or kind if kind is not None else None for kind in by_type}
+    if condition.op in POSITIVE:
+        chosen = [by_type[kind] for kind, plain in kinds.items() if "*" in wanted or plain in wanted]
+    else:
+        chosen = [by_type[kind] for kind, plain in kinds.items() if "*" not in wanted and plain not in wanted | {None}]
     return set().union(*chosen)
 
 

@@ -11,10 +11,21 @@ import numpy as np
 import pandas as pd
 
 from personalize_emulator.errors import JobFailed
-from personalize_emulator.recipes.base import Model, Recipe, Split, SplitTraining, TrainingConfig, TrainingData
+from personalize_emulator.recipes.base import (
+    PERSONALIZED_ACTIONS,
+    USER_SEGMENTATION,
+    Model,
+    Recipe,
+    Split,
+    SplitTraining,
+    TrainingConfig,
+    TrainingData,
+)
 from personalize_emulator.resources.backend import PersonalizeBackend
 from personalize_emulator.resources.datasets import dataset_of
+from personalize_emulator.training.action_metrics import evaluate_actions
 from personalize_emulator.training.metrics import measure, split
+from personalize_emulator.training.segment_metrics import evaluate_segments
 
 log = logging.getLogger("personalize_emulator.training")
 
@@ -23,6 +34,10 @@ MIN_USERS_WITH_TWO = 25
 DEFAULT_HPO_JOBS = 4  # AWS runs dozens of jobs; a laptop runs a few, and says which in the log
 MAX_HPO_JOBS = 8
 DEFAULT_HPO_OBJECTIVE = "normalized_discounted_cumulative_gain_at_25"
+EVALUATIONS = {
+    USER_SEGMENTATION: evaluate_segments,
+    PERSONALIZED_ACTIONS: evaluate_actions,
+}  # recipe types whose metrics are not item rankings
 
 
 def snapshot(
@@ -41,12 +56,19 @@ def snapshot(
         interactions = interactions[interactions["EVENT_VALUE"] >= float(threshold)]
     check_minimums(interactions)
     frames, schemas = {}, {"INTERACTIONS": interactions_dataset.table.schema}
-    for kind in ("ITEMS", "USERS"):
+    for kind in ("ITEMS", "USERS", "ACTIONS", "ACTION_INTERACTIONS"):
         dataset = dataset_of(backend, group_arn, kind)
         frames[kind] = dataset.table.frame() if dataset is not None else None
         if dataset is not None:
             schemas[kind] = dataset.table.schema
-    return TrainingData(interactions.reset_index(drop=True), frames["ITEMS"], frames["USERS"], schemas)
+    return TrainingData(
+        interactions.reset_index(drop=True),
+        frames["ITEMS"],
+        frames["USERS"],
+        schemas,
+        frames["ACTIONS"],
+        frames["ACTION_INTERACTIONS"],
+    )
 
 
 def check_minimums(interactions: pd.DataFrame) -> None:
@@ -106,6 +128,9 @@ def train(
     """
     if config.training_mode == "UPDATE":
         return Trained(recipe.train(data, config, previous), dict(previous_metrics or {}), config.hyperparameters)
+    evaluation = EVALUATIONS.get(recipe.recipe_type)
+    if evaluation is not None:  # measured on their own protocol, then trained on all the data (HPO does not apply)
+        return Trained(recipe.train(data, config, previous), evaluation(recipe, data, config), config.hyperparameters)
     part, truth = split(data, config.seed)
     prepared = recipe.prepare(Split(part, data))
     scores = Measure(recipe, prepared, truth, len(data.catalogue()))

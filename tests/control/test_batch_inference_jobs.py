@@ -26,15 +26,7 @@ def popularity_version(aws, recipe=builders.POPULARITY):
     return built
 
 
-def start_job(aws, built, input_path, name="batch", output=OUTPUT, **kwargs):
-    return aws.personalize.create_batch_inference_job(
-        jobName=name,
-        solutionVersionArn=built.version,
-        roleArn=built.role,
-        jobInput={"s3DataSource": {"path": input_path}},
-        jobOutput={"s3DataDestination": {"path": output}},
-        **kwargs,
-    )["batchInferenceJobArn"]
+start_job = builders.start_batch_inference_job
 
 
 def read_lines(aws, key):

@@ -178,8 +178,8 @@ def test_a_dataset_group_holds_at_most_five_recommenders(aws):
         ),
         pytest.param(
             "VIDEO_ON_DEMAND", {"INTERACTIONS": vod().interactions[:900]}, "aws-vod-trending-now",
-            "Create failed. Dataset has fewer than 1000 interactions. It has 900 interactions and 53 users with at least "
-            "2 interactions each.", id="too-few-interactions",
+            "Create failed. Dataset has fewer than 1000 interactions. It has 900 interactions and 53 users with at "
+            "least 2 interactions each.", id="too-few-interactions",
         ),
         pytest.param(
             "VIDEO_ON_DEMAND", {"INTERACTIONS": vod().interactions}, "aws-vod-more-like-x",

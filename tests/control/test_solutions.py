@@ -5,7 +5,7 @@ from personalize_emulator import configure
 from tests.builders import POPULARITY, campaign, group, solution, trained_group, version
 from tests.conftest import ACCOUNT, REGION, error_of, wait_gone, wait_until
 
-ITEM_AFFINITY = "arn:aws:personalize:::recipe/aws-item-affinity"  # a recipe not trained here
+SEMANTIC = "arn:aws:personalize:::recipe/aws-semantic-similarity"  # a recipe not trained here
 
 
 def describe(aws, arn):
@@ -38,11 +38,11 @@ def test_create_solution_twice_is_refused(aws):
 def test_create_solution_refuses_a_catalogue_recipe_this_emulator_cannot_train(aws):
     group_arn = group(aws)
     with pytest.raises(ClientError) as raised:
-        aws.personalize.create_solution(name="segments", datasetGroupArn=group_arn, recipeArn=ITEM_AFFINITY)
+        aws.personalize.create_solution(name="semantic", datasetGroupArn=group_arn, recipeArn=SEMANTIC)
     assert error_of(raised) == (
         "InvalidInputException",
-        "The recipe aws-item-affinity is not implemented by personalize_emulator yet; no stand-in results are given. "
-        "Trainable recipes are listed in the README.",
+        "The recipe aws-semantic-similarity is not implemented by personalize_emulator yet; no stand-in results are "
+        "given. Trainable recipes are listed in the README.",
     )
 
 

@@ -26,6 +26,10 @@ ITEMS = AvroSchema(
     "Items", (Field("ITEM_ID", "string"), Field("GENRE", "string", nullable=True, categorical=True),
               Field("CREATION_TIMESTAMP", "long", nullable=True))
 )  # fmt: skip
+PRICED_ITEMS = AvroSchema(
+    "Items", (Field("ITEM_ID", "string"), Field("GENRE", "string", nullable=True, categorical=True),
+              Field("PRICE", "double", nullable=True), Field("CREATION_TIMESTAMP", "long", nullable=True))
+)  # fmt: skip
 USERS = AvroSchema(
     "Users", (Field("USER_ID", "string"), Field("NATIONALITY", "string", nullable=True, categorical=True))
 )
@@ -118,3 +122,47 @@ def with_new_items(data: TrainingData, per_group: int = 60) -> TrainingData:
         }
     )
     return TrainingData(data.interactions, pd.concat([data.items, new], ignore_index=True), data.users, data.schemas)
+
+
+ACTIONS = AvroSchema(
+    "Actions",
+    (Field("ACTION_ID", "string"), Field("VALUE", "long", nullable=True),
+     Field("ACTION_EXPIRATION_TIMESTAMP", "long", nullable=True), Field("REPEAT_FREQUENCY", "long", nullable=True),
+     Field("CATEGORY", "string", nullable=True, categorical=True)),
+)  # fmt: skip
+ACTION_INTERACTIONS = AvroSchema(
+    "ActionInteractions",
+    (Field("USER_ID", "string"), Field("ACTION_ID", "string"), Field("TIMESTAMP", "long"),
+     Field("EVENT_TYPE", "string")),
+)  # fmt: skip
+
+
+def next_best_actions(users_per_group: int = 60, seed: int = 0) -> TrainingData:
+    """`tastes` users and items, and actions: users of group `a` always take action `join` and never `subscribe`,
+    users of group `b` the reverse (each sees both twice, in AWS's CSV spellings), so both have 120 TAKEN and 120
+    NOT_TAKEN interactions. `upgrade` is worth more but nobody interacted with it (score 0.0); `expired` expired
+    at START; `weekly` may be repeated every 7 days."""
+    data = tastes(users_per_group=users_per_group, seed=seed)
+    rows = []
+    for group, mine, theirs in (("a", "join", "subscribe"), ("b", "subscribe", "join")):
+        for u in range(users_per_group):
+            for step in range(2):
+                at = when(u, 20 + step)
+                rows += [(f"{group}-user{u}", mine, at, "Taken"), (f"{group}-user{u}", theirs, at, "Not taken")]
+    actions = pd.DataFrame(
+        {
+            "ACTION_ID": ["join", "subscribe", "upgrade", "expired", "weekly"],
+            "VALUE": [1, 1, 5, 10, 1],
+            "ACTION_EXPIRATION_TIMESTAMP": [None, None, None, START, None],
+            "REPEAT_FREQUENCY": [None, None, None, None, 7],
+            "CATEGORY": ["membership", "email", "membership", "email", "email"],
+        }
+    ).astype({"VALUE": "Int64", "ACTION_EXPIRATION_TIMESTAMP": "Int64", "REPEAT_FREQUENCY": "Int64"})
+    return TrainingData(
+        data.interactions,
+        data.items,
+        data.users,
+        data.schemas | {"ACTIONS": ACTIONS, "ACTION_INTERACTIONS": ACTION_INTERACTIONS},
+        actions,
+        pd.DataFrame(rows, columns=[f.name for f in ACTION_INTERACTIONS.fields]),
+    )

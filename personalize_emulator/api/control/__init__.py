@@ -2,6 +2,7 @@
 
 from personalize_emulator.api.control import (  # noqa: F401  (imported for their @operation registrations)
     batch_inference_jobs,
+    batch_segment_jobs,
     campaigns,
     data_deletion_jobs,
     dataset_groups,

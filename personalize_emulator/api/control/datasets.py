@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 from personalize_emulator.api.control.common import listing, tags_of
 from personalize_emulator.api.control.dataset_groups import DatasetGroup
@@ -43,6 +44,9 @@ def create_dataset(backend, name, schema_arn, dataset_group_arn, dataset_type, t
                 schema_arn=schema.arn,
                 table=Table(schema.parsed, kind, backend.sink_for(arn)),
                 tags=tags_of(tags),
+                # "When you create an Action interactions dataset, Amazon Personalize automatically creates an action
+                # interaction event tracker for you" (the guide's action interaction tracker ID page)
+                tracking_id=str(uuid.uuid4()) if kind == "ACTION_INTERACTIONS" else None,
             )
         )
     start_create(backend.jobs, backend.lock, dataset)
@@ -76,6 +80,8 @@ def describe_dataset(backend, dataset_arn):
     if dataset.dataset_type == "INTERACTIONS":
         trackers = backend.all(EventTracker, lambda t: t.dataset_group_arn == dataset.dataset_group_arn)
         out["trackingId"] = trackers[0].tracking_id if trackers else None
+    elif dataset.tracking_id:
+        out["trackingId"] = dataset.tracking_id
     return {"dataset": out}
 
 
