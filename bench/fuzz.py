@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "false"
 
-from personalize_emulator.adapters.child_process import ServerProcess  # noqa: E402
 from bench import fuzzing  # noqa: E402
+from personalize_emulator.adapters.child_process import ServerProcess  # noqa: E402
 
 # Lines the server logs for a bug of ours: a request answered 500, or a background job that raised.
 INTERNAL_ERRORS = ("internal error serving", "failed\nTraceback", "Internal error in personalize_emulator")

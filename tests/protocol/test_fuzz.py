@@ -19,9 +19,9 @@ import pytest
 import requests
 from hypothesis import HealthCheck, Phase, given, settings
 
+from bench import fuzzing
 from personalize_emulator import configure
 from personalize_emulator.adapters.http_server import MAX_REQUEST_BYTES
-from bench import fuzzing
 from tests.protocol.test_dispatch import control, error, post
 
 EXAMPLES = 800
