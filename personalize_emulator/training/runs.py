@@ -22,6 +22,10 @@ MIN_USERS_WITH_TWO = 25
 DEFAULT_HPO_JOBS = 4  # AWS runs dozens of jobs; a laptop runs a few, and says so in the log
 MAX_HPO_JOBS = 8
 DEFAULT_HPO_OBJECTIVE = "normalized_discounted_cumulative_gain_at_25"
+# A FULL version trains twice: a model on AWS's split that get_solution_metrics scores, then the model it serves
+METRICS_MODEL = "metrics model (AWS's split, scored by get_solution_metrics)"
+DEPLOYED_MODEL = "deployed model (all the data)"
+UPDATED_MODEL = "update (the deployed network grown to the new items and users)"
 
 
 def snapshot(
@@ -91,13 +95,23 @@ def train(
     `hpo` (performHPO), a small search on the split picks the hyperparameters first.
     """
     if config.training_mode == "UPDATE":
+        announce(UPDATED_MODEL, 1, 1)
         return Trained(recipe.train(data, config, previous), dict(previous_metrics or {}), config.hyperparameters)
     if hpo is not None:
         best, metrics = tune(recipe, data, config, hpo)
         chosen = replace(config, hyperparameters=best)
+        announce(DEPLOYED_MODEL, hpo_jobs(hpo) + 1, hpo_jobs(hpo) + 1)
         return Trained(recipe.train(data, chosen), metrics, best, tuned=True)
+    announce(METRICS_MODEL, 1, 2)
     metrics = evaluate(recipe, data, config)
+    announce(DEPLOYED_MODEL, 2, 2)
     return Trained(recipe.train(data, config, previous), metrics, config.hyperparameters)
+
+
+def announce(purpose: str, part: int, parts: int) -> None:
+    """Log which of a version's trainings starts, so whoever reads the epochs that follow knows what they train
+    (`training` and `part` ride on the record for handlers that chart them)."""
+    log.info("training %d of %d: %s", part, parts, purpose, extra={"training": purpose, "part": (part, parts)})
 
 
 def tune(
@@ -108,20 +122,27 @@ def tune(
     The first candidate is the configured set, so tuning never ends worse than not tuning on that split.
     """
     ranges = hpo.get("algorithmHyperParameterRanges") or recipe.search_space
-    jobs = int(hpo.get("hpoResourceConfig", {}).get("maxNumberOfTrainingJobs", DEFAULT_HPO_JOBS))
+    jobs = hpo_jobs(hpo)
     objective = hpo.get("hpoObjective", {}).get("metricName") or DEFAULT_HPO_OBJECTIVE
     rng = np.random.default_rng(config.seed)
     best: tuple[float, dict[str, str], dict[str, float]] | None = None
-    for job in range(max(1, min(jobs, MAX_HPO_JOBS))):
+    for job in range(jobs):
         candidate = dict(config.hyperparameters)
         if job:
             candidate |= sample_hyperparameters(ranges, rng)
         candidate = recipe.hyperparameters(candidate)
+        announce(f"{METRICS_MODEL}, HPO job {job + 1}", job + 1, jobs + 1)
         metrics = evaluate(recipe, data, replace(config, hyperparameters=candidate))
         log.info("hpo job %d: %s -> %s %.4f", job + 1, candidate, objective, metrics.get(objective, 0.0))
         if best is None or metrics.get(objective, 0.0) > best[0]:
             best = (metrics.get(objective, 0.0), candidate, metrics)
     return best[1], best[2]
+
+
+def hpo_jobs(hpo: dict[str, Any]) -> int:
+    """How many candidates the search trains: the requested `maxNumberOfTrainingJobs`, at most `MAX_HPO_JOBS`."""
+    jobs = int(hpo.get("hpoResourceConfig", {}).get("maxNumberOfTrainingJobs", DEFAULT_HPO_JOBS))
+    return max(1, min(jobs, MAX_HPO_JOBS))
 
 
 def sample_hyperparameters(ranges: dict[str, Any], rng: np.random.Generator) -> dict[str, str]:

@@ -212,7 +212,11 @@ def _fit(network: HRNN, tables: Tables, seq: Sequences, config: NetworkConfig, p
             schedule.step()
             total += float(loss.detach())
         losses.append(total / math.ceil(len(order) / config.batch_windows))
-        log.info("epoch %d/%d  loss %.4f  %.1f s", epoch + 1, epochs, losses[-1], time.monotonic() - started)
+        log.info(
+            "epoch %d/%d  loss %.4f  %.1f s",
+            *(epoch + 1, epochs, losses[-1], time.monotonic() - started),
+            extra={"epoch": epoch + 1, "epochs": epochs, "loss": losses[-1]},
+        )
     network.eval()
     return losses
 

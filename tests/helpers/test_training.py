@@ -1,0 +1,57 @@
+"""The trainings of a version as the tutorial shows them: one status line while they run, a loss per epoch after."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pytest
+
+from helpers.training import TrainingLog
+from personalize_emulator.recipes import TrainingConfig
+from personalize_emulator.recipes.user_personalization import UserPersonalization
+from personalize_emulator.training import runs
+from tests.recipes.planted import cabins
+
+
+@pytest.fixture
+def training_log():
+    logger = logging.getLogger("personalize_emulator.training")
+    handler, level = TrainingLog(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def test_a_versions_two_trainings_are_charted_by_what_they_train(training_log):
+    config = TrainingConfig({"hidden_dimension": "32"})
+    trained = runs.train(UserPersonalization(), cabins(users=30, steps=40), config)
+    losses = training_log.losses()
+    assert list(losses.columns) == [runs.METRICS_MODEL, runs.DEPLOYED_MODEL]
+    assert losses[runs.DEPLOYED_MODEL].dropna().tolist() == pytest.approx(trained.model.losses)
+    assert losses.index[0] == 1 and training_log.status() is None  # both finished
+
+
+def test_the_status_names_the_running_training_and_its_epoch_whatever_runs_beside_it(training_log):
+    log = logging.getLogger("personalize_emulator.training")
+
+    def popularity_version():  # another version, on its own thread, announces trainings without epochs
+        runs.announce(runs.METRICS_MODEL, 1, 2)
+        runs.announce(runs.DEPLOYED_MODEL, 2, 2)
+
+    runs.announce(runs.METRICS_MODEL, 1, 2)
+    for epoch, loss in enumerate((3.5, 2.9, 2.8), start=1):
+        log.info("epoch", extra={"epoch": epoch, "epochs": 3, "loss": loss})
+    runs.announce(runs.DEPLOYED_MODEL, 2, 2)
+    log.info("epoch", extra={"epoch": 1, "epochs": 3, "loss": 3.6})
+    beside = threading.Thread(target=popularity_version)
+    beside.start()
+    beside.join()
+    log.info("epoch", extra={"epoch": 2, "epochs": 3, "loss": 2.95})
+    assert training_log.status() == f"training 2 of 2, {runs.DEPLOYED_MODEL}: epoch 2/3, loss 2.95"
+    assert training_log.losses().to_dict("list") == {
+        runs.METRICS_MODEL: [3.5, 2.9, 2.8],
+        runs.DEPLOYED_MODEL: [3.6, 2.95, pytest.approx(float("nan"), nan_ok=True)],
+    }
