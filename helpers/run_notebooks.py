@@ -73,7 +73,14 @@ def execute(
     Returns each code cell's run; raises NotebookFailed when a cell raises.
     """
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        # the kernel's own log (a warning that loopback traffic is unencrypted) is not the reader's concern;
+        # what the cells print and raise still reaches the notebook
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
     runs: list[CellRun] = []
     started = time.monotonic()
     try:

@@ -26,8 +26,10 @@ class Training:
     epochs: int = 0
 
     def status(self) -> str:
-        (part, parts), epoch = self.part, len(self.losses)
-        return f"training {part} of {parts}, {self.label}: epoch {epoch}/{self.epochs}, loss {self.losses[-1]:.2f}"
+        (part, parts), what = self.part, self.label.split(" (")[0]  # the label's gist, before its explanation
+        return (
+            f"training {part} of {parts} ({what}): epoch {len(self.losses)}/{self.epochs}, loss {self.losses[-1]:.2f}"
+        )
 
 
 class TrainingLog(logging.Handler):

@@ -50,7 +50,7 @@ def test_the_status_names_the_running_training_and_its_epoch_whatever_runs_besid
     beside.start()
     beside.join()
     log.info("epoch", extra={"epoch": 2, "epochs": 3, "loss": 2.95})
-    assert training_log.status() == f"training 2 of 2, {runs.DEPLOYED_MODEL}: epoch 2/3, loss 2.95"
+    assert training_log.status() == "training 2 of 2 (deployed model): epoch 2/3, loss 2.95"
     assert training_log.losses().to_dict("list") == {
         runs.METRICS_MODEL: [3.5, 2.9, 2.8],
         runs.DEPLOYED_MODEL: [3.6, 2.95, pytest.approx(float("nan"), nan_ok=True)],
