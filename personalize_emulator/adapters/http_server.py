@@ -185,6 +185,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data_dir: Path | N
         "AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing",
         flush=True,
     )
+    print(f"Same numbers every run (training, exploration): curl -X POST '{url}{SEED_PATH}?a=42'", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
