@@ -18,7 +18,7 @@ from .resources import (
     upload_csv,
 )
 from .target import Target, select_target, stop_local
-from .training import training_losses
+from .training import plot_training_losses, training_losses
 from .waiting import ResourceFailed, describe, wait_for_active, wait_for_deleted
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "describe",
     "import_frame",
     "make_event",
+    "plot_training_losses",
     "select_target",
     "send_events",
     "stop_local",

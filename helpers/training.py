@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 
 import pandas as pd
+from matplotlib.axes import Axes
 
 LOGGER = "personalize_emulator.training"
 
@@ -87,3 +88,16 @@ def record_trainings() -> TrainingLog:
 def training_losses() -> pd.DataFrame:
     """The loss per epoch of each training of the latest version the local emulator trained (see `TrainingLog`)."""
     return TRAINING_LOG.losses()
+
+
+def plot_training_losses() -> Axes | None:
+    """`training_losses()` as a small chart, a line per training; on a target that trains out of sight (a server,
+    AWS), a sentence saying so instead."""
+    losses = training_losses()
+    if losses.empty:
+        print("This target trains out of sight: no epochs to show here.")
+        return None
+    ax = losses.plot(figsize=(6, 2.4), color=["#9ab", "#d62", "#444"][: losses.shape[1]], marker=".")
+    ax.set(xlabel="epoch", ylabel="training loss", title="Loss per epoch, each training")
+    ax.legend([label.split(" (")[0] for label in losses.columns], fontsize=8)
+    return ax

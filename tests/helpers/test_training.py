@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from helpers import training
 from helpers.training import TrainingLog
 from personalize_emulator.recipes import TrainingConfig
 from personalize_emulator.recipes.user_personalization import UserPersonalization
@@ -25,13 +26,23 @@ def training_log():
     logger.setLevel(level)
 
 
-def test_a_versions_two_trainings_are_charted_by_what_they_train(training_log):
+def test_a_versions_two_trainings_are_charted_by_what_they_train(training_log, monkeypatch):
     config = TrainingConfig({"hidden_dimension": "32"})
     trained = runs.train(UserPersonalization(), cabins(users=30, steps=40), config)
     losses = training_log.losses()
     assert list(losses.columns) == [runs.METRICS_MODEL, runs.DEPLOYED_MODEL]
     assert losses[runs.DEPLOYED_MODEL].dropna().tolist() == pytest.approx(trained.model.losses)
     assert losses.index[0] == 1 and training_log.status() is None  # both finished
+    monkeypatch.setattr(training, "TRAINING_LOG", training_log)
+    ax = training.plot_training_losses()
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["metrics model", "deployed model"]
+    assert list(ax.get_lines()[1].get_ydata()) == pytest.approx(trained.model.losses)
+
+
+def test_a_target_that_trains_out_of_sight_says_so_instead_of_a_chart(monkeypatch, capsys):
+    monkeypatch.setattr(training, "TRAINING_LOG", TrainingLog())
+    assert training.plot_training_losses() is None
+    assert "trains out of sight" in capsys.readouterr().out
 
 
 def test_the_status_names_the_running_training_and_its_epoch_whatever_runs_beside_it(training_log):
