@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 LOGGER = "personalize_emulator.training"
 
@@ -99,5 +100,6 @@ def plot_training_losses() -> Axes | None:
         return None
     ax = losses.plot(figsize=(6, 2.4), color=["#9ab", "#d62", "#444"][: losses.shape[1]], marker=".")
     ax.set(xlabel="epoch", ylabel="training loss", title="Loss per epoch, each training")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend([label.split(" (")[0] for label in losses.columns], fontsize=8)
     return ax
