@@ -19,10 +19,10 @@ import requests
 from .training import record_trainings
 
 DEFAULT_REGION = "us-east-1"
-# How long one resource may take to become ACTIVE before a wait gives up: on AWS, training with HPO can take
-# hours; locally, one training takes about a minute on a quiet 2-core machine and several on a busy one, so an
-# hour means something is wrong.
-DEFAULT_WAIT_LIMIT = {"aws": 4 * 3600.0, "local": 3600.0, "server": 3600.0}
+# How long one resource may take to become ACTIVE before a wait gives up. On AWS, training with HPO takes about an
+# hour; locally, a version that trains in about a minute on a quiet 2-core machine took 12 minutes at a load
+# average of 12, and would take over an hour with PyTorch's threads fighting other work: only a hang reaches 4 hours.
+DEFAULT_WAIT_LIMIT = 4 * 3600.0
 _LOCAL_MOCK: Any = None  # the mock_aws() the local target started; one per kernel, so a re-run keeps its state
 
 
@@ -34,7 +34,7 @@ class Target:
     session: boto3.session.Session
     endpoint_url: str | None
     poll: float  # seconds between status checks while waiting
-    wait_limit: float = DEFAULT_WAIT_LIMIT["local"]  # seconds a wait for one resource lasts before it gives up
+    wait_limit: float = DEFAULT_WAIT_LIMIT  # seconds a wait for one resource lasts before it gives up
 
     @property
     def region(self) -> str:
@@ -61,11 +61,11 @@ def select_target(seed: int = 0, setting: str | None = None, wait_limit: float |
     `seed` seeds the emulator's random choices (training, metrics split, exploration draws), so a local run
     gives the same numbers every time; a server is seeded through `POST /moto-api/seed?a=<seed>`, which seeds
     moto and the emulator (the whole server: every client of it). AWS takes no seed. `wait_limit` (seconds)
-    bounds each wait for a resource (default `DEFAULT_WAIT_LIMIT` of the target's kind).
+    bounds each wait for a resource.
     """
     setting = (setting if setting is not None else os.environ.get("TUTORIAL_TARGET", "")).strip() or "local"
     kind = setting.lower() if setting.lower() in ("aws", "local") else "server"
-    limit = wait_limit if wait_limit is not None else DEFAULT_WAIT_LIMIT[kind]
+    limit = wait_limit if wait_limit is not None else DEFAULT_WAIT_LIMIT
     if kind == "aws":
         session = boto3.session.Session()
         if not session.region_name:

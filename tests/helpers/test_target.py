@@ -52,7 +52,7 @@ def test_a_url_where_no_server_answers_says_how_to_start_one():
 
 
 def test_each_wait_is_bounded_by_the_wait_limit_asked_for_or_the_targets_default(local_target):
-    assert local_target.wait_limit == 3600.0
+    assert local_target.wait_limit == 4 * 3600  # a hang, not a busy machine, reaches it
     assert select_target(seed=7, setting="local", wait_limit=120).wait_limit == 120
 
 
@@ -60,7 +60,6 @@ def test_aws_uses_the_default_chain_and_polls_slowly(monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     target = select_target(setting="aws")
     assert (target.kind, target.region, target.endpoint_url, target.poll) == ("aws", "eu-west-1", None, 60.0)
-    assert target.wait_limit == 4 * 3600  # training with HPO takes hours on AWS
     assert "bill" in target.describe()
 
 
