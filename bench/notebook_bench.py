@@ -63,7 +63,8 @@ def run_once(path: Path) -> tuple[float, float, str]:
 
 def table(rows: list[tuple[str, float, float, tuple[float, float, str]]], runs: int, where: str) -> str:
     lines = [
-        f"Measured by `bench/notebook_bench.py`: {runs} runs of each notebook, a fresh kernel each, on {where}.",
+        f"Measured by `bench/notebook_bench.py`: {runs} run{'s' if runs > 1 else ''} of each notebook, a fresh kernel "
+        f"each, on {where}.",
         "",
         "| notebook | median (s) | slowest run (s) | slowest cell of the median run |",
         "|---|---|---|---|",
@@ -94,8 +95,8 @@ def between(text: str, markers: tuple[str, str], new: str | None = None) -> str:
 
 
 def quoted_in_notebook(path: Path) -> str:
-    """The run time the notebook's introduction quotes."""
-    return between(nbformat.read(path, as_version=4).cells[0].source, NOTEBOOK_MARKERS)
+    """The run time the notebook's introduction quotes (its line breaks, which Markdown ignores, as spaces)."""
+    return " ".join(between(nbformat.read(path, as_version=4).cells[0].source, NOTEBOOK_MARKERS).split())
 
 
 def quoted_in_docs() -> dict[str, float]:
