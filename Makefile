@@ -27,8 +27,8 @@ $(STAMP): requirements.txt pyproject.toml
 	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e .
 	touch $(STAMP)
 
-run: setup  ## run both tutorial notebooks against the local emulator, into build/
-	$(PY) -m jupyter nbconvert --to notebook --execute --output-dir build $(NOTEBOOKS)
+run: setup  ## run both tutorial notebooks against the local emulator, into build/ (a line per section as it goes)
+	$(PY) -m helpers.run_notebooks --output-dir build $(NOTEBOOKS)
 
 test: setup lint  ## lint, every test, then both notebooks under nbval
 	$(PY) -m pytest

@@ -246,7 +246,7 @@ def main() -> None:
     print("|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
-    print("\n| target (issue #2) | goal | measured | met |")
+    print("\n| target | goal | measured | met |")
     print("|---|---|---|---|")
     for name, goal, got in (
         ("p50 in-process (ms)", TARGETS["p50 in-process"], in_process_p50),

@@ -224,7 +224,7 @@ def main() -> None:
             f"{p50:.2f} (moto's sts.get_caller_identity: {floor:.2f}, ratio {p50 / floor:.1f}x)",
         ),
     ]
-    print("\n| target (issue #3) | goal | measured |\n|---|---|---|")
+    print("\n| target | goal | measured |\n|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
 

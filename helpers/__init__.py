@@ -1,4 +1,5 @@
-"""Helpers for the tutorial notebooks: where calls go, create-or-reuse, waiting, PutEvents and the clean-up.
+"""Helpers for the tutorial notebooks: where calls go, create-or-reuse, waiting (with the training's epochs),
+PutEvents and the clean-up.
 
 They hide the waiting and the plumbing, not the API: every Personalize step still appears in the notebooks as
 the plain boto3 call that runs on real AWS.
@@ -17,6 +18,7 @@ from .resources import (
     upload_csv,
 )
 from .target import Target, select_target, stop_local
+from .training import plot_training_losses, training_losses
 from .waiting import ResourceFailed, describe, wait_for_active, wait_for_deleted
 
 __all__ = [
@@ -33,9 +35,11 @@ __all__ = [
     "describe",
     "import_frame",
     "make_event",
+    "plot_training_losses",
     "select_target",
     "send_events",
     "stop_local",
+    "training_losses",
     "trust_policy",
     "upload_csv",
     "wait_for_active",

@@ -10,20 +10,23 @@ recommendations` does.
 answer a model should find. Everything in them is synthetic, drawn by a seeded generator (same seed, same frame):
 
 - 50 airlines in 5 regions (Europe, North America, Asia, Middle East, Latin America); in each, 6 full-service
-  carriers and 4 budget ones (`airline_catalogue()`). Budget carriers sell Economy only.
+  carriers and 4 budget ones (`airline_catalogue()`). Budget carriers sell Economy only. Each full-service
+  carrier is known for one premium cabin: in each region two for Premium Economy, two for Business Class and two
+  for First Class (the catalogue's `CABIN`; a budget carrier's is Economy).
 - Each author has a nationality (14 countries, 2-3 per region) and a travel style: business travellers fly
   Business or First Class on most trips, leisure travellers mostly Economy. The cabin is drawn per trip, so one
   author flies several cabins; each author writes 2 reviews or more (7 on average), dated 2012 to mid-2015.
 - Which airline a trip is on depends on nationality and cabin: 85% of trips are on a carrier of the author's
-  home region (the rest spread evenly over the other regions); 75% of Economy trips are on budget carriers, and
-  every trip in a premium cabin (Premium Economy, Business Class, First Class) on a full-service one. So for
-  (nationality, cabin) the favoured airlines are the home region's budget carriers in Economy and its
-  full-service carriers otherwise (`planted_preferences()`): 64% of Economy trips and 85% of premium ones go to
-  them.
-- The overall rating (1 to 10) follows the same taste: 3, plus 3 on a home-region carrier, plus 2.5 when the
-  carrier's kind suits the cabin, plus noise (standard deviation 1.5), rounded: a favoured airline rates about
-  8.5, a foreign one of the wrong kind about 3. The sub-ratings (1 to 5) follow the overall rating; the texts
-  are short templates.
+  home region (the rest spread evenly over the other regions), and 75% of the trips in a cabin are on the
+  region's carriers known for it (budget ones in Economy); the rest of an Economy trip goes to a full-service
+  carrier, the rest of a premium trip to one known for another premium cabin. So for (nationality, cabin) the
+  favoured airlines are the home region's carriers known for that cabin (`planted_preferences()`: 4 in Economy,
+  2 in each premium cabin), and 64% of the trips go to them: Europeans and Asians favour different carriers,
+  and so do a traveller's Business and First Class trips.
+- The overall rating (1 to 10) follows the same taste: 3, plus 3 on a home-region carrier, plus 2.5 on a
+  carrier known for the cabin flown, plus noise (standard deviation 1.5), rounded: a favoured airline rates about
+  8.5, a foreign one known for another cabin about 3. The sub-ratings (1 to 5) follow the overall rating; the
+  texts are short templates.
 
 Personalize needs at least 1,000 interactions and 25 users with 2 or more; the defaults give about 14,000
 interactions of 2,000 users on 50 airlines.
@@ -53,44 +56,42 @@ CABINS = ("Economy", "Premium Economy", "Business Class", "First Class")
 EVENT_TYPE = "RATING"
 ID_MAX_CHARS = 256  # Personalize's limit on USER_ID and ITEM_ID
 
-# region: (nationalities, full-service carriers, budget carriers, airports)
+# region: (nationalities, the carriers known for each of CABINS (Economy: the budget ones), airports)
 REGIONS = {
     "Europe": (
         ("United Kingdom", "Germany", "France"),
-        ("british-airways", "lufthansa", "air-france", "klm-royal-dutch-airlines", "swiss-international-air-lines",
-         "iberia"),
-        ("ryanair", "easyjet", "norwegian", "wizz-air"),
+        (("ryanair", "easyjet", "norwegian", "wizz-air"), ("klm-royal-dutch-airlines", "iberia"),
+         ("british-airways", "swiss-international-air-lines"), ("lufthansa", "air-france")),
         ("LHR", "FRA", "CDG", "AMS", "ZRH", "MAD", "DUB", "OSL"),
     ),
     "North America": (
         ("United States", "Canada"),
-        ("american-airlines", "delta-air-lines", "united-airlines", "air-canada", "alaska-airlines",
-         "hawaiian-airlines"),
-        ("southwest-airlines", "jetblue-airways", "spirit-airlines", "frontier-airlines"),
+        (("southwest-airlines", "jetblue-airways", "spirit-airlines", "frontier-airlines"),
+         ("alaska-airlines", "hawaiian-airlines"), ("delta-air-lines", "air-canada"),
+         ("american-airlines", "united-airlines")),
         ("JFK", "LAX", "ORD", "YYZ", "SFO", "SEA", "HNL"),
     ),
     "Asia": (
         ("Singapore", "Malaysia", "India"),
-        ("singapore-airlines", "cathay-pacific-airways", "malaysia-airlines", "thai-airways", "japan-airlines",
-         "air-india"),
-        ("airasia", "scoot", "indigo", "cebu-pacific"),
+        (("airasia", "scoot", "indigo", "cebu-pacific"), ("malaysia-airlines", "air-india"),
+         ("cathay-pacific-airways", "thai-airways"), ("singapore-airlines", "japan-airlines")),
         ("SIN", "KUL", "HKG", "BKK", "DEL", "NRT", "MNL"),
     ),
     "Middle East": (
         ("United Arab Emirates", "Qatar", "Saudi Arabia"),
-        ("emirates", "qatar-airways", "etihad-airways", "gulf-air", "oman-air", "saudi-arabian-airlines"),
-        ("flydubai", "air-arabia", "jazeera-airways", "flynas"),
+        (("flydubai", "air-arabia", "jazeera-airways", "flynas"), ("gulf-air", "saudi-arabian-airlines"),
+         ("qatar-airways", "oman-air"), ("emirates", "etihad-airways")),
         ("DXB", "DOH", "AUH", "BAH", "MCT", "RUH"),
     ),
     "Latin America": (
         ("Brazil", "Mexico", "Argentina"),
-        ("latam-airlines", "avianca", "aeromexico", "copa-airlines", "aerolineas-argentinas", "tam-airlines"),
-        ("gol-linhas-aereas", "azul-airlines", "volaris", "viva-aerobus"),
+        (("gol-linhas-aereas", "azul-airlines", "volaris", "viva-aerobus"),
+         ("aerolineas-argentinas", "tam-airlines"), ("copa-airlines", "aeromexico"), ("latam-airlines", "avianca")),
         ("GRU", "MEX", "EZE", "BOG", "PTY", "SCL"),
     ),
 }  # fmt: skip
 HOME_SHARE = 0.85  # trips on a carrier of the author's home region
-BUDGET_SHARE_IN_ECONOMY = 0.75  # Economy trips on a budget carrier (premium cabins: none)
+CABIN_SHARE = 0.75  # trips in a cabin on a carrier known for it
 CABIN_MIX = {  # per travel style: shares of trips in each of CABINS
     "business": (0.25, 0.15, 0.45, 0.15),
     "leisure": (0.70, 0.15, 0.12, 0.03),
@@ -140,25 +141,25 @@ def load_airline_reviews(cache: Path = CACHE, timeout: float = 10.0) -> pd.DataF
 
 def airline_catalogue() -> pd.DataFrame:
     """The synthetic reviews' airlines: ITEM_ID (Skytrax's slug style), NAME, REGION, SERVICE (full-service or
-    budget)."""
+    budget) and CABIN, the cabin the carrier is known for (Economy for the budget ones)."""
     rows = [
-        (slug, _name(slug), region, service)
-        for region, (_, full, budget, _) in REGIONS.items()
-        for service, slugs in (("full-service", full), ("budget", budget))
+        (slug, _name(slug), region, "budget" if cabin == CABINS[0] else "full-service", cabin)
+        for region, (_, carriers, _) in REGIONS.items()
+        for cabin, slugs in zip(CABINS, carriers)
         for slug in slugs
     ]
-    return pd.DataFrame(rows, columns=["ITEM_ID", "NAME", "REGION", "SERVICE"])
+    return pd.DataFrame(rows, columns=["ITEM_ID", "NAME", "REGION", "SERVICE", "CABIN"])
 
 
 def planted_preferences() -> pd.DataFrame:
     """The planted answer of `make_airline_reviews`: for each NATIONALITY and CABIN_TYPE, the favoured airlines
-    (ITEM_ID, one row each): the home region's budget carriers in Economy, its full-service carriers otherwise."""
+    (ITEM_ID, one row each): the home region's carriers known for that cabin."""
     rows = [
         (nationality, cabin, slug)
-        for nationalities, full, budget, _ in REGIONS.values()
+        for nationalities, carriers, _ in REGIONS.values()
         for nationality in nationalities
-        for cabin in CABINS
-        for slug in (budget if cabin == "Economy" else full)
+        for cabin, slugs in zip(CABINS, carriers)
+        for slug in slugs
     ]
     return pd.DataFrame(rows, columns=["NATIONALITY", "CABIN_TYPE", "ITEM_ID"])
 
@@ -185,27 +186,28 @@ def make_airline_reviews(*, seed: int = 0, authors: int = 2000, reviews_per_auth
     n = len(who)
     mix = np.array([CABIN_MIX["business" if b else "leisure"] for b in business])[who]
     cabin = np.minimum((rng.random((n, 1)) > np.cumsum(mix, axis=1)).sum(axis=1), len(CABINS) - 1)
-    premium = cabin > 0
     at_home = rng.random(n) < HOME_SHARE
     abroad = (home[who] + rng.integers(1, len(regions), n)) % len(regions)
     region = np.where(at_home, home[who], abroad)
-    budget = ~premium & (rng.random(n) < BUDGET_SHARE_IN_ECONOMY)
+    known_for_cabin = rng.random(n) < CABIN_SHARE
     pick = rng.random(n)
     airline = np.empty(n, dtype=object)
     for r, name in enumerate(regions):
-        _, full, cheap, _ = REGIONS[name]
-        for kind, slugs in ((budget, cheap), (~budget, full)):
-            rows = (region == r) & kind
-            airline[rows] = np.array(slugs, dtype=object)[(pick[rows] * len(slugs)).astype(int)]
+        carriers = REGIONS[name][1]
+        for c in range(len(CABINS)):
+            # otherwise: Economy on a full-service carrier; a premium cabin on one known for another premium cabin
+            others = [slug for k, slugs in enumerate(carriers) if k not in (0, c) for slug in slugs]
+            for kind, slugs in ((known_for_cabin, carriers[c]), (~known_for_cabin, others)):
+                rows = (region == r) & (cabin == c) & kind
+                airline[rows] = np.array(slugs, dtype=object)[(pick[rows] * len(slugs)).astype(int)]
 
-    # ratings: home carrier +3, the right kind of carrier for the cabin +2.5 (budget in Economy, else full-service)
-    kind_suits = np.where(premium, ~budget, budget)
-    score = 3 + 3 * at_home + 2.5 * kind_suits + rng.normal(0, 1.5, n)
+    # ratings: home carrier +3, a carrier known for the cabin flown +2.5
+    score = 3 + 3 * at_home + 2.5 * known_for_cabin + rng.normal(0, 1.5, n)
     overall = np.clip(np.round(score), 1, 10)
     stars = np.clip(np.round(overall[:, None] / 2 + rng.normal(0, 0.6, (n, 5))), 1, 5)
     days = pd.Timestamp("2012-01-01") + pd.to_timedelta(rng.integers(0, 1308, n), unit="D")
 
-    airports = [REGIONS[name][3] for name in regions]
+    airports = [REGIONS[name][2] for name in regions]
     size = np.array([len(a) for a in airports])[region]
     origin = (rng.random(n) * size).astype(int)
     destination = (origin + 1 + (rng.random(n) * (size - 1)).astype(int)) % size  # another airport of the region

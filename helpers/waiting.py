@@ -10,6 +10,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from .target import Target
+from .training import TRAINING_LOG
 
 SETTLED_FAILED = ("CREATE FAILED", "CREATE STOPPED")
 # ARN resource type -> (describe method, its ARN parameter, the key of the resource in its answer)
@@ -44,10 +45,15 @@ def describe(personalize: Any, arn: str) -> dict[str, Any]:
 
 
 def wait_for_active(target: Target, arn: str, timeout: float | None = None, personalize: Any = None) -> dict:
-    """Poll until the resource (and a campaign's latest update) is ACTIVE; return its description."""
+    """Poll until the resource (and a campaign's latest update) is ACTIVE; return its description.
+
+    Raises TimeoutError after `timeout` seconds (default: the target's `wait_limit`, which the notebooks set from
+    their parameters cell). While a solution version trains on the local target, the line shows its epochs.
+    """
     personalize = personalize or target.client("personalize")
     progress = _Progress(arn)
-    deadline = time.monotonic() + (timeout if timeout is not None else _default_timeout(target))
+    limit = timeout if timeout is not None else target.wait_limit
+    deadline = time.monotonic() + limit
     while True:
         resource = describe(personalize, arn)
         status, reason = resource.get("status"), resource.get("failureReason")
@@ -63,7 +69,7 @@ def wait_for_active(target: Target, arn: str, timeout: float | None = None, pers
             raise ResourceFailed(f"{arn} ended {status}: {reason or 'no reason given'}")
         if time.monotonic() > deadline:
             progress.done()
-            raise TimeoutError(f"{arn} is still {status} after {progress.elapsed():.0f} s")
+            raise _timeout(arn, status, limit)
         time.sleep(target.poll)
 
 
@@ -71,7 +77,8 @@ def wait_for_deleted(target: Target, arn: str, timeout: float | None = None, per
     """Poll until describing the resource answers ResourceNotFoundException."""
     personalize = personalize or target.client("personalize")
     progress = _Progress(arn)
-    deadline = time.monotonic() + (timeout if timeout is not None else _default_timeout(target))
+    limit = timeout if timeout is not None else target.wait_limit
+    deadline = time.monotonic() + limit
     while True:
         try:
             status = describe(personalize, arn).get("status")
@@ -84,13 +91,16 @@ def wait_for_deleted(target: Target, arn: str, timeout: float | None = None, per
         progress.show(status)
         if time.monotonic() > deadline:
             progress.done()
-            raise TimeoutError(f"{arn} is still {status} after {progress.elapsed():.0f} s")
+            raise _timeout(arn, status, limit)
         time.sleep(target.poll)
 
 
-def _default_timeout(target: Target) -> float:
-    # Training with HPO on AWS can take hours; locally, half an hour means something is wrong even on a slow machine.
-    return 4 * 3600.0 if target.is_aws else 1800.0
+def _timeout(arn: str, status: str | None, limit: float) -> TimeoutError:
+    return TimeoutError(
+        f"{arn} is still {status} after the wait limit of {limit:.0f} s. On a slow or busy machine, raise "
+        "WAIT_LIMIT_MINUTES in the notebook's parameters cell (or pass timeout= to the wait) and run the cell again: "
+        "the resource is reused where it stands."
+    )
 
 
 class _Progress:
@@ -101,11 +111,14 @@ class _Progress:
         self.started = time.monotonic()
         self.last: str | None = None
         self.handle = _display_handle()
+        self.trains = resource_type(arn) == "solution-version"  # its epochs are shown (on the local target)
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
     def show(self, status: str | None) -> None:
+        training = TRAINING_LOG.status() if self.trains else None
+        status = f"{status}, {training}" if training and status != "ACTIVE" else status
         line = f"{self.label}: {status} ({self.elapsed():.0f} s)"
         if self.handle is not None:
             self.handle.update(_Text(line))

@@ -15,11 +15,13 @@ import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from personalize_emulator import settings
 from personalize_emulator.adapters.moto_backends import personalize_backends
 from personalize_emulator.adapters.moto_plugin import configure_moto_server
 from personalize_emulator.errors import InvalidInputException, PersonalizeError, RequestEntityTooLargeException
@@ -46,6 +48,7 @@ _PERSONALIZE_SCOPE = re.compile(r"Credential=[^/]+/\d{8}/[^/]+/personalize/")
 # (10 records of 32,000-character properties), about 2 MB even with every character escaped as \uXXXX; 5 MiB
 # refuses nothing valid and keeps a hostile body from being buffered whole. moto's services are not limited.
 MAX_REQUEST_BYTES = 5 * 1024 * 1024
+SEED_PATH = "/moto-api/seed"
 
 
 class PersonalizeFirst:
@@ -59,6 +62,10 @@ class PersonalizeFirst:
         self.moto_app = moto_app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == SEED_PATH and environ.get("REQUEST_METHOD") == "POST":
+            refused = _seed(environ)
+            if refused is not None:
+                return refused(environ, start_response)
         if not _PERSONALIZE_SCOPE.search(environ.get("HTTP_AUTHORIZATION", "")):
             return self.moto_app(environ, start_response)
         try:
@@ -70,6 +77,18 @@ class PersonalizeFirst:
             return Response(body, status=status, headers=headers)(environ, start_response)
         status, headers, body = handle(Request(environ), personalize_backends)
         return Response(body, status=status, headers=headers)(environ, start_response)
+
+
+def _seed(environ: dict[str, Any]) -> Response | None:
+    """`POST /moto-api/seed?a=<int>`, moto's own way to seed a server, seeds the emulator too (training, metrics
+    splits, exploration draws); moto then answers it. A seed that is not an integer is refused here."""
+    values = parse_qs(environ.get("QUERY_STRING", "")).get("a", [])
+    try:
+        seed = int(values[0])
+    except (IndexError, ValueError):
+        return Response(f"{SEED_PATH} takes the seed as an integer: ?a=42\n", status=400, mimetype="text/plain")
+    settings.configure(seed=seed)
+    return None
 
 
 def _bound_body(environ: dict[str, Any]) -> None:
@@ -166,6 +185,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, data_dir: Path | N
         "AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing",
         flush=True,
     )
+    print(f"Same numbers every run (training, exploration): curl -X POST '{url}{SEED_PATH}?a=42'", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -157,8 +157,7 @@ def tune(
     halving, as in SageMaker's Hyperband), so four candidates cost about 2.3 trainings, not 4.
     """
     ranges = hpo.get("algorithmHyperParameterRanges") or recipe.search_space
-    jobs = max(1, min(int(hpo.get("hpoResourceConfig", {}).get("maxNumberOfTrainingJobs", DEFAULT_HPO_JOBS)),
-                      MAX_HPO_JOBS))  # fmt: skip
+    jobs = hpo_jobs(hpo)
     objective = hpo.get("hpoObjective", {}).get("metricName") or DEFAULT_HPO_OBJECTIVE
     rng = np.random.default_rng(config.seed)
     candidates = []
@@ -197,6 +196,12 @@ def tune(
         config.label, best + 1, jobs, candidates[best], objective, finals[best].get(objective, 0.0),
     )  # fmt: skip
     return runs[best], candidates[best], finals[best]
+
+
+def hpo_jobs(hpo: dict[str, Any]) -> int:
+    """How many candidates the search trains: the requested `maxNumberOfTrainingJobs`, at most `MAX_HPO_JOBS`."""
+    jobs = int(hpo.get("hpoResourceConfig", {}).get("maxNumberOfTrainingJobs", DEFAULT_HPO_JOBS))
+    return max(1, min(jobs, MAX_HPO_JOBS))
 
 
 def sample_hyperparameters(ranges: dict[str, Any], rng: np.random.Generator) -> dict[str, str]:

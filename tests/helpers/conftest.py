@@ -9,7 +9,7 @@ from helpers import Target
 
 @pytest.fixture
 def target(aws) -> Target:
-    return Target("local" if aws.url is None else "server", aws.session, aws.url, poll=0.005)
+    return Target("local" if aws.url is None else "server", aws.session, aws.url, poll=0.005, wait_limit=60.0)
 
 
 @pytest.fixture

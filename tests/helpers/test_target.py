@@ -27,7 +27,7 @@ def test_the_default_is_the_local_emulator_in_process(local_target, monkeypatch)
     assert local_target.kind == "local" and local_target.endpoint_url is None
     assert "nothing leaves this machine" in local_target.describe()
     assert settings.seed() == 7
-    assert logging.getLogger("personalize_emulator.training").isEnabledFor(logging.INFO)  # epochs are shown
+    assert logging.getLogger("personalize_emulator.training").isEnabledFor(logging.INFO)  # epochs are recorded
     personalize = local_target.client("personalize")
     arn = personalize.create_dataset_group(name="kept")["datasetGroupArn"]
     # Selecting again (a notebook's first cell run twice) keeps the state of the running emulator.
@@ -35,12 +35,25 @@ def test_the_default_is_the_local_emulator_in_process(local_target, monkeypatch)
     assert arn in [g["datasetGroupArn"] for g in again.list_dataset_groups()["datasetGroups"]]
 
 
-def test_a_url_selects_a_running_server(server_url, monkeypatch):
+def test_a_url_selects_a_running_server_and_seeds_it(server_url, monkeypatch):
+    before = settings.seed()
     monkeypatch.setenv("TUTORIAL_TARGET", server_url + "/")
-    target = select_target()
+    target = select_target(seed=11)
     assert (target.kind, target.endpoint_url) == ("server", server_url)
     assert server_url in target.describe()
     assert "recipes" in target.client("personalize").list_recipes()
+    assert settings.seed() == 11  # the server runs in this process here, so its seed can be read
+    personalize_emulator.configure(seed=before)
+
+
+def test_a_url_where_no_server_answers_says_how_to_start_one():
+    with pytest.raises(ConnectionError, match=r"No emulator server answers at http://127.0.0.1:9 .*emulator serve"):
+        select_target(setting="http://127.0.0.1:9")
+
+
+def test_each_wait_is_bounded_by_the_wait_limit_asked_for_or_the_targets_default(local_target):
+    assert local_target.wait_limit == 4 * 3600  # a hang, not a busy machine, reaches it
+    assert select_target(seed=7, setting="local", wait_limit=120).wait_limit == 120
 
 
 def test_aws_uses_the_default_chain_and_polls_slowly(monkeypatch):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from helpers import ResourceFailed, wait_for_active, wait_for_deleted
@@ -30,10 +32,12 @@ def test_a_failure_raises_with_the_failure_reason(target, aws):
         wait_for_active(target, version["solutionVersionArn"])
 
 
-def test_a_timeout_raises_with_the_last_status(target, aws, visible_pace):
+def test_a_timeout_raises_with_the_last_status_and_says_how_to_wait_longer(target, aws, visible_pace):
     arn = aws.personalize.create_dataset_group(name="slow")["datasetGroupArn"]
-    with pytest.raises(TimeoutError, match=r"dataset-group/slow is still CREATE (PENDING|IN_PROGRESS)"):
+    with pytest.raises(TimeoutError, match=r"dataset-group/slow is still CREATE (PENDING|IN_PROGRESS) .*0 s"):
         wait_for_active(target, arn, timeout=0.05)
+    with pytest.raises(TimeoutError, match=r"wait limit of 0 s\. .*raise WAIT_LIMIT_MINUTES"):
+        wait_for_deleted(replace(target, wait_limit=0.05), arn)  # the target's limit, when no timeout is given
 
 
 def test_a_campaign_update_is_waited_for(target, aws, visible_pace):

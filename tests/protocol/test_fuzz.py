@@ -22,7 +22,6 @@ from hypothesis import HealthCheck, Phase, given, settings
 from bench import fuzzing
 from personalize_emulator import configure
 from personalize_emulator.adapters.http_server import MAX_REQUEST_BYTES
-from personalize_emulator.protocol.registry import implemented
 from tests.protocol.test_dispatch import control, error, post
 
 EXAMPLES = 800
@@ -68,8 +67,6 @@ def test_hostile_requests_get_aws_shaped_answers_never_a_5xx(target, caplog):
     with caplog.at_level(logging.ERROR, logger="personalize_emulator"):
         answer_is_shaped()
     assert seen.counts["4xx"] > EXAMPLES // 3 and seen.counts["2xx"] > 0
-    unserved = {op.name for _, op in fuzzing.operations()} - implemented()
-    assert seen.counts["501"] > 0 or not unserved  # the fuzz reaches the operations not served yet
     assert control(url, "ListRecipes", {}).status_code == 200
     # Background jobs the fuzz started (imports, exports, training) failed, if at all, for a reason, not a bug.
     assert [r.getMessage() for r in caplog.records] == []

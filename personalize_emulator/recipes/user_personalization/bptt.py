@@ -336,15 +336,17 @@ class Fit:
         return float(loss.detach()), ended.detach()
 
     def _report(self, loss: float) -> None:
-        """A progress line at each tenth of the training's steps, for a reader watching it."""
+        """A progress line at each tenth of the training's steps, for a reader watching it; the figures ride on
+        the record too (`training`, `percent`, `stage`, `loss`) for handlers that show or chart them."""
         tenths = self.done * 10 // self.total_steps
         if tenths > self.reported:
             self.reported = tenths
             epoch = min(self.epoch + (self.batch > 0), self.plan.epochs)
-            where = f"epoch {epoch}/{self.plan.epochs}" if self.done <= self.plan.steps else "held-out users' newest"
+            stage = f"epoch {epoch}/{self.plan.epochs}" if self.done <= self.plan.steps else "held-out users' newest"
             log.info(
                 "%s: %3d%%  %s  loss %.4f  %.1f s",
-                self.label, 10 * tenths, where, loss, time.monotonic() - self.started,
+                self.label, 10 * tenths, stage, loss, time.monotonic() - self.started,
+                extra={"training": self.label, "percent": 10 * tenths, "stage": stage, "loss": loss},
             )  # fmt: skip
 
 
