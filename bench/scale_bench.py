@@ -2,7 +2,7 @@
 
     python bench/scale_bench.py [--quick] [--only generated|movielens|catalogue]
 
-Data sets (issue #11):
+Data sets:
 - `generated`: 1,000,000 interactions of 50,000 users on 10,000 items with a planted sequence: each user walks a
   ring of the items, the next item being the one after the current with probability 0.7 (else one drawn by a
   Zipf popularity), so the right answer after any item is its successor (the "planted answer" row scores it);

@@ -2,7 +2,7 @@
 
     python bench/training_bench.py [--quick] [--hogs N]
 
-Rows (issue #11):
+Rows, each with its target:
 - a solution version of 5,000 interactions (the demo's synthetic clicks, 250 users x 20), median of 5 versions:
   at most 3 s; the same data's one training (the recipe called directly), and the version over it: at most 1.3x
   (the version's metrics and model come from one training);

@@ -137,7 +137,7 @@ def test_a_schema_serves_only_groups_of_its_own_domain(aws):
 
 
 def test_a_domain_group_holds_no_next_best_action_datasets(aws):
-    fields = [{"name": "ACTION_ID", "type": "string"}, {"name": "VALUE", "type": ["null", "float"]}]
+    fields = [{"name": "ACTION_ID", "type": "string"}, {"name": "VALUE", "type": ["null", "long"]}]
     assert refused(aws, domain_group(aws), "ACTIONS", fields) == (
         "You can't create next best action resources, including Actions and Action Interactions datasets, in a "
         "domain dataset group; this one is a VIDEO_ON_DEMAND dataset group."
