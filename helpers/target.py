@@ -20,8 +20,8 @@ from .training import record_trainings
 
 DEFAULT_REGION = "us-east-1"
 # How long one resource may take to become ACTIVE before a wait gives up. On AWS, training with HPO takes about an
-# hour; locally, a version that trains in about a minute on a quiet 2-core machine took 12 minutes at a load
-# average of 12, and would take over an hour with PyTorch's threads fighting other work: only a hang reaches 4 hours.
+# hour; locally, a version takes a minute or two on a quiet 2-core machine and longer in proportion to other work
+# on the cores: only a hang reaches 4 hours.
 DEFAULT_WAIT_LIMIT = 4 * 3600.0
 _LOCAL_MOCK: Any = None  # the mock_aws() the local target started; one per kernel, so a re-run keeps its state
 

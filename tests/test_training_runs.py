@@ -10,8 +10,9 @@ import torch
 
 from personalize_emulator import settings
 from personalize_emulator.recipes.base import Model, Recipe, Split, SplitTraining, TrainingConfig, TrainingFailed
-from personalize_emulator.recipes.user_personalization import UserPersonalization
+from personalize_emulator.recipes.user_personalization import UserPersonalization, bptt
 from personalize_emulator.recipes.user_personalization.bptt import resolve_device
+from personalize_emulator.recipes.user_personalization.config import DEFAULT_WIDTH, NetworkConfig
 from personalize_emulator.training import runs
 from personalize_emulator.training.metrics import split
 from tests.recipes.planted import tastes, when
@@ -61,11 +62,13 @@ class Stub(Recipe):
 
     def __init__(self):
         self.calls: list = []
+        self.budgets: list = []
 
     def train(self, data, config, previous=None):
         raise AssertionError("a version trains through start()")
 
     def start(self, prepared, config):
+        self.budgets.append(config.budget)
         return Logged(int(config.hyperparameters.get("width", 50)), self.calls)
 
 
@@ -95,6 +98,15 @@ def test_hpo_stops_the_lower_half_at_each_rung_and_carries_on_with_the_best(capl
     assert run.finish().grade == ranked[0]
     stops = [r.getMessage() for r in caplog.records if "stops" in r.getMessage()]
     assert len(stops) == 3 and all(line.startswith("stub/0000abcd HPO job ") for line in stops)
+    assert recipe.budgets == [{"width": "50"}] * 4  # every candidate may cost what the configured set costs
+
+
+def test_a_narrow_hpo_candidate_trains_the_epochs_of_the_width_it_is_budgeted_at():
+    windows = bptt.Windows(np.zeros(100, int), np.zeros(100, int), np.full(100, 10), np.zeros(100, int))
+    default, narrow = bptt.plan(windows, NetworkConfig()), bptt.plan(windows, NetworkConfig(hidden=48))
+    assert narrow.epochs > default.epochs  # on its own, a narrow network buys itself more passes of small data
+    budgeted = bptt.plan(windows, NetworkConfig(hidden=48, budget_width=DEFAULT_WIDTH))
+    assert budgeted.epochs == default.epochs
 
 
 def _sampled_widths(count: int, seed: int) -> list[str]:

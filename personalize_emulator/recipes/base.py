@@ -80,6 +80,9 @@ class TrainingConfig:
     interrupt: Callable[[], None] = lambda: None
     """Called between training steps; raises to end the training there (a version asked to stop, the emulator
     reset under it), so that no abandoned training keeps a core busy."""
+    budget: dict[str, str] | None = None
+    """Hyperparameters whose training this one may cost at most (HPO gives every candidate the configured set's
+    budget, as Hyperband gives each the same epochs); recipes whose cost varies with a hyperparameter honour it."""
 
 
 @dataclass

@@ -168,7 +168,13 @@ def tune(
         candidates.append(recipe.hyperparameters(candidate))
     runs = {
         job: recipe.start(
-            prepared, replace(config, hyperparameters=candidate, label=f"{config.label} HPO job {job + 1}/{jobs}")
+            prepared,
+            replace(
+                config,
+                hyperparameters=candidate,
+                label=f"{config.label} HPO job {job + 1}/{jobs}",
+                budget=candidates[0],
+            ),
         )
         for job, candidate in enumerate(candidates)
     }

@@ -81,6 +81,8 @@ class UserPersonalization(Recipe):
 
         assert isinstance(prepared, build.Prepared)  # made by self.prepare
         network = self.network_config(self.values(config.hyperparameters), config.seed)
+        if config.budget is not None:
+            network.budget_width = self.network_config(self.values(config.budget), config.seed).hidden
         return build.SplitRun(
             prepared,
             network,

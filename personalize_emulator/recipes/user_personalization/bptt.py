@@ -213,7 +213,7 @@ def plan(windows: Windows, config: NetworkConfig) -> Plan:
     at 64 or narrower. A test's data set trains in seconds at any width, and narrow networks, which learn
     planted data slowly, get the passes they need."""
     positions = int(windows.lengths.sum())
-    affordable = round(DEFAULT_WIDE_EPOCHS * (DEFAULT_WIDTH / config.hidden) ** 2)
+    affordable = round(DEFAULT_WIDE_EPOCHS * (DEFAULT_WIDTH / (config.budget_width or config.hidden)) ** 2)
     most = int(np.clip(affordable, MIN_EPOCHS, MAX_EPOCHS))
     epochs = config.epochs or int(np.clip(round(TARGET_POSITIONS / max(positions, 1)), MIN_EPOCHS, most))
     return Plan(epochs, config.batch_windows, epochs * math.ceil(len(windows) / config.batch_windows))

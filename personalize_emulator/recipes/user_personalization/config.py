@@ -20,5 +20,6 @@ class NetworkConfig:
     learning_rate: float = 2e-2
     batch_windows: int = 128
     epochs: int | None = None
+    budget_width: int | None = None  # train as many epochs as a network this wide would (HPO's equal budget)
     seed: int = 0
     text: bool = False  # read the Items dataset's textual fields
