@@ -76,11 +76,10 @@ def table(rows: list[tuple[str, float, float, tuple[float, float, str]]], runs: 
 
 def quote(median: float) -> str:
     """How a notebook's introduction quotes its median run time."""
-    minutes = max(1, round(median / 60))
-    return (
-        f"about {minutes} minute{'s' if minutes > 1 else ''} ({median:.0f} s: the median `bench/notebook_bench.py` "
-        "measured on the machine docs/tutorials.md describes)"
-    )
+    minutes = round(median / 60)
+    span = "under a minute" if median < 60 else f"about {minutes} minute{'s' if minutes > 1 else ''}"
+    source = "the median `bench/notebook_bench.py` measured on the machine docs/tutorials.md describes"
+    return f"{span} ({median:.0f} s: {source})"
 
 
 def between(text: str, markers: tuple[str, str], new: str | None = None) -> str:
