@@ -111,9 +111,12 @@ def scored_users(last: pd.DataFrame) -> pd.DataFrame:
 
 
 def hit_rates(scores: np.ndarray, targets: np.ndarray, seen: list[np.ndarray]) -> tuple[float, float]:
-    """HR@10 and NDCG@10 of rows of scores (one per user, a column per item) for each row's target item."""
+    """HR@10 and NDCG@10 of rows of scores (one per user, a column per item) for each row's target item; a target
+    of -1 (an item the training data never names, so no model can rank it) counts as a miss."""
     hits = gain = 0.0
     for row, target, excluded in zip(scores, targets, seen):
+        if target < 0:
+            continue
         row = row.astype(np.float64)
         row[excluded] = -np.inf
         rank = int((row > row[target]).sum())
@@ -146,7 +149,9 @@ def emulator_run(name: str, scale: float) -> dict:
         index = model.catalogue.index
         seen = train.groupby("USER_ID")["ITEM_ID"].agg(lambda s: np.array([index[i] for i in s]))
         scores = np.stack([model.relevance(user) for user in users.USER_ID])
-        out["hr"], out["ndcg"] = hit_rates(scores, users.ITEM_ID.map(index).to_numpy(), list(seen[users.USER_ID]))
+        out["hr"], out["ndcg"] = hit_rates(
+            scores, users.ITEM_ID.map(index).fillna(-1).astype(int).to_numpy(), list(seen[users.USER_ID])
+        )
     out["peak_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
     return out
 
