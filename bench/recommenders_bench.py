@@ -25,7 +25,6 @@ from personalize_emulator.data.avro import AvroSchema, Field  # noqa: E402
 from personalize_emulator.recipes.base import TrainingConfig, TrainingData  # noqa: E402
 from personalize_emulator.recipes.popularity import PopularityCount  # noqa: E402
 from personalize_emulator.resources.use_cases import USE_CASES  # noqa: E402
-from personalize_emulator.training.recommenders import of_event_type  # noqa: E402
 from personalize_emulator.training.runs import train  # noqa: E402
 
 SCHEMAS = {
@@ -64,7 +63,9 @@ def measure(name: str, data: TrainingData, seeds: list[int]) -> dict[str, list[f
     """For each seed, the time a version's training takes (its metrics on AWS's split and its deployed model, as a
     solution version trains them) and those metrics."""
     case = USE_CASES[name]
-    data = TrainingData(of_event_type(data.interactions, case.event_type), data.items, data.users, data.schemas)
+    # Every MovieLens rating stands for the event type the use case counts (Watch, View, ...).
+    interactions = data.interactions.assign(EVENT_TYPE=case.event_type) if case.event_type else data.interactions
+    data = TrainingData(interactions, data.items, data.users, data.schemas)
     runs: dict[str, list[float]] = {"seconds": [], **{q: [] for q in QUALITY}}
     for seed in seeds:
         config = TrainingConfig(case.engine.hyperparameters(case.hyperparameters), seed=seed)
